@@ -1,0 +1,180 @@
+/* mcp_conf.c: configuration create/merge/getters/checks (no httpd). */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "mcp_conf.h"
+#include "mcp_resource.h"
+#include "mcp_util.h"
+
+#define MERGE_VAL(f) n->f = (add->f != MCP_UNSET) ? add->f : base->f
+#define MERGE_PTR(f) n->f = add->f ? add->f : base->f
+
+mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p)
+{
+    mcp_dir_conf_t *dc = apr_pcalloc(p, sizeof(*dc));
+
+    dc->client_auth = MCP_UNSET;
+    dc->timeout = MCP_UNSET;
+    dc->connect_timeout = MCP_UNSET;
+    dc->clock_skew = MCP_UNSET;
+    dc->max_response = MCP_UNSET;
+    dc->allow_http = MCP_UNSET;
+    dc->max_body = MCP_UNSET;
+    return dc;
+}
+
+mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
+                                   const mcp_dir_conf_t *add)
+{
+    mcp_dir_conf_t *n = apr_pcalloc(p, sizeof(*n));
+
+    MERGE_PTR(resource);
+    MERGE_PTR(prm_url);
+    MERGE_PTR(aliases);
+    MERGE_PTR(resource_name);
+    MERGE_PTR(resource_doc);
+    MERGE_PTR(issuers);
+    MERGE_PTR(required_scopes);
+    MERGE_PTR(scopes_supported);
+    MERGE_PTR(introspection_url);
+    /* client id and secret travel together with the method */
+    if (add->client_auth != MCP_UNSET) {
+        n->client_auth = add->client_auth;
+        n->client_id = add->client_id;
+        n->client_secret = add->client_secret;
+    }
+    else {
+        n->client_auth = base->client_auth;
+        n->client_id = base->client_id;
+        n->client_secret = base->client_secret;
+    }
+    MERGE_VAL(timeout);
+    MERGE_VAL(connect_timeout);
+    MERGE_VAL(clock_skew);
+    MERGE_VAL(max_response);
+    MERGE_VAL(allow_http);
+    MERGE_VAL(max_body);
+    MERGE_PTR(allow_origins);
+
+    /* accepted audiences follow the resource and aliases they come from */
+    if (add->resource || add->aliases) {
+        const char *err, *canon;
+        n->audiences = apr_array_make(p, 2, sizeof(const char *));
+        if (n->resource
+            && (canon = mcp_resource_canonical(p, n->resource, &err))) {
+            APR_ARRAY_PUSH(n->audiences, const char *) = canon;
+        }
+        if (n->aliases) {
+            apr_array_cat(n->audiences, n->aliases);
+        }
+    }
+    else {
+        n->audiences = base->audiences;
+    }
+    return n;
+}
+
+const apr_array_header_t *mcp_conf_audiences(const mcp_dir_conf_t *dc)
+{
+    return dc->audiences;
+}
+
+apr_interval_time_t mcp_conf_timeout(const mcp_dir_conf_t *dc)
+{
+    return dc->timeout != MCP_UNSET ? dc->timeout : MCP_DEFAULT_TIMEOUT;
+}
+
+apr_interval_time_t mcp_conf_connect_timeout(const mcp_dir_conf_t *dc)
+{
+    apr_interval_time_t c = dc->connect_timeout != MCP_UNSET
+                            ? dc->connect_timeout
+                            : MCP_DEFAULT_CONNECT_TIMEOUT;
+
+    /* connecting cannot take longer than the whole exchange */
+    return c < mcp_conf_timeout(dc) ? c : mcp_conf_timeout(dc);
+}
+
+apr_interval_time_t mcp_conf_clock_skew(const mcp_dir_conf_t *dc)
+{
+    return dc->clock_skew != MCP_UNSET ? dc->clock_skew
+                                       : MCP_DEFAULT_CLOCK_SKEW;
+}
+
+apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc)
+{
+    return dc->max_response != MCP_UNSET ? dc->max_response
+                                         : MCP_DEFAULT_MAX_RESPONSE;
+}
+
+apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc)
+{
+    return dc->max_body != MCP_UNSET ? dc->max_body : MCP_DEFAULT_MAX_BODY;
+}
+
+int mcp_conf_allow_http(const mcp_dir_conf_t *dc)
+{
+    return dc->allow_http == 1;
+}
+
+mcp_client_auth_e mcp_conf_client_auth(const mcp_dir_conf_t *dc)
+{
+    return dc->client_auth != MCP_UNSET ? (mcp_client_auth_e)dc->client_auth
+                                        : MCP_CLIENT_AUTH_NONE;
+}
+
+const apr_array_header_t *mcp_conf_scopes_supported(const mcp_dir_conf_t *dc)
+{
+    return dc->scopes_supported ? dc->scopes_supported : dc->required_scopes;
+}
+
+static const char *check_https(apr_pool_t *p, const mcp_dir_conf_t *dc,
+                               const char *directive, const char *url)
+{
+    if (url && strncasecmp(url, "https://", 8) != 0
+        && !mcp_conf_allow_http(dc)) {
+        return apr_psprintf(p, "%s: \"%s\" is not https (OAuth 2.1 requires "
+                            "TLS; \"MCPAuthAllowHTTP On\" permits http for "
+                            "development)", directive, url);
+    }
+    return NULL;
+}
+
+const char *mcp_conf_check(apr_pool_t *p, const mcp_dir_conf_t *dc)
+{
+    const apr_array_header_t *sup = mcp_conf_scopes_supported(dc);
+    const char *err;
+    int i;
+
+    if (!dc->resource) {
+        return "MCPAuthResource is not set";
+    }
+    if (!dc->issuers || dc->issuers->nelts == 0) {
+        return apr_psprintf(p, "MCPAuthIssuer: resource %s has no "
+                            "authorization server", dc->resource);
+    }
+    if (!dc->introspection_url) {
+        return apr_psprintf(p, "MCPAuthIntrospectionURL: resource %s has no "
+                            "way to validate tokens", dc->resource);
+    }
+    for (i = 0; i < dc->issuers->nelts; ++i) {
+        err = check_https(p, dc, "MCPAuthIssuer",
+                          APR_ARRAY_IDX(dc->issuers, i, const char *));
+        if (err) {
+            return err;
+        }
+    }
+    if ((err = check_https(p, dc, "MCPAuthIntrospectionURL",
+                           dc->introspection_url)) != NULL) {
+        return err;
+    }
+    for (i = 0; dc->required_scopes && i < dc->required_scopes->nelts; ++i) {
+        const char *s = APR_ARRAY_IDX(dc->required_scopes, i, const char *);
+        if (!mcp_scopes_contains(sup, s)) {
+            return apr_psprintf(p, "MCPAuthScopesSupported: resource %s "
+                                "requires scope \"%s\" but does not "
+                                "advertise it", dc->resource, s);
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,82 @@
+/* mcp_conf.h: per-directory and per-server configuration. Fields start
+ * "unset" (MCP_UNSET or NULL), merge field by field, and defaults are
+ * applied only in the getters, so "unset" is never confused with "set to
+ * the default" across <Location> nesting.
+ */
+#ifndef MCP_CONF_H
+#define MCP_CONF_H
+
+#include "mcp.h"
+
+#define MCP_UNSET (-1)
+
+#define MCP_DEFAULT_TIMEOUT          apr_time_from_sec(5)
+#define MCP_DEFAULT_CONNECT_TIMEOUT  apr_time_from_sec(2)
+#define MCP_DEFAULT_CLOCK_SKEW       apr_time_from_sec(30)
+#define MCP_DEFAULT_MAX_RESPONSE     (64 * 1024)
+#define MCP_DEFAULT_MAX_BODY         (1024 * 1024)
+
+typedef enum {
+    MCP_CLIENT_AUTH_NONE = 0,
+    MCP_CLIENT_AUTH_BASIC,      /* client_secret_basic */
+    MCP_CLIENT_AUTH_POST        /* client_secret_post */
+} mcp_client_auth_e;
+
+typedef struct mcp_dir_conf_t {
+    /* the protected resource */
+    const char *resource;             /* as configured: byte-exact in PRM */
+    const char *prm_url;              /* its metadata URL, set with it */
+    apr_array_header_t *audiences;    /* canonical resource + aliases */
+    apr_array_header_t *aliases;      /* canonical forms, as configured */
+    const char *resource_name;
+    const char *resource_doc;
+    apr_array_header_t *issuers;
+    apr_array_header_t *required_scopes;
+    apr_array_header_t *scopes_supported;
+    /* token validation */
+    const char *introspection_url;
+    int client_auth;                  /* mcp_client_auth_e or MCP_UNSET */
+    const char *client_id;
+    const char *client_secret;
+    apr_interval_time_t timeout;
+    apr_interval_time_t connect_timeout;
+    apr_interval_time_t clock_skew;
+    apr_off_t max_response;
+    int allow_http;
+    /* the MCP endpoint */
+    apr_off_t max_body;
+    apr_array_header_t *allow_origins;
+} mcp_dir_conf_t;
+
+/* Everything protected on one server (virtual host): the section configs
+ * that name a resource, and after post_config their effective configs. */
+typedef struct mcp_srv_conf_t {
+    apr_array_header_t *sections;     /* mcp_dir_conf_t *, as parsed */
+    apr_array_header_t *resources;    /* mcp_dir_conf_t *, effective */
+} mcp_srv_conf_t;
+
+mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p);
+mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
+                                   const mcp_dir_conf_t *add);
+
+/* The accepted audiences (canonical): the resource and its aliases.
+ * Computed by the merge, so the request path never canonicalizes. */
+const apr_array_header_t *mcp_conf_audiences(const mcp_dir_conf_t *dc);
+
+/* Getters that apply the defaults. */
+apr_interval_time_t mcp_conf_timeout(const mcp_dir_conf_t *dc);
+apr_interval_time_t mcp_conf_connect_timeout(const mcp_dir_conf_t *dc);
+apr_interval_time_t mcp_conf_clock_skew(const mcp_dir_conf_t *dc);
+apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc);
+apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc);
+int mcp_conf_allow_http(const mcp_dir_conf_t *dc);
+mcp_client_auth_e mcp_conf_client_auth(const mcp_dir_conf_t *dc);
+/* The scopes published in metadata: MCPAuthScopesSupported, else the
+ * required scopes. */
+const apr_array_header_t *mcp_conf_scopes_supported(const mcp_dir_conf_t *dc);
+
+/* Consistency of an effective resource config, as checked at startup.
+ * NULL when fine, else a message naming the directive at fault. */
+const char *mcp_conf_check(apr_pool_t *p, const mcp_dir_conf_t *dc);
+
+#endif /* MCP_CONF_H */

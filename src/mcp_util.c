@@ -1,0 +1,197 @@
+/* mcp_util.c: small pure helpers shared by the core and the glue. */
+#include <string.h>
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+#include <openssl/evp.h>
+
+#include "mcp_util.h"
+
+static int is_token68_char(int c)
+{
+    return apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'
+           || c == '+' || c == '/';
+}
+
+mcp_verdict_e mcp_bearer_parse(const char **ptoken, apr_pool_t *p,
+                               const char *header, apr_size_t max_len)
+{
+    const char *s = header, *tok;
+    apr_size_t n;
+
+    *ptoken = NULL;
+    if (!s) {
+        return MCP_NO_TOKEN;
+    }
+    while (*s == ' ' || *s == '\t') {
+        ++s;
+    }
+    if (strncasecmp(s, "Bearer", 6) != 0) {
+        return MCP_NO_TOKEN;
+    }
+    s += 6;
+    if (*s == '\0') {
+        return MCP_BAD_REQUEST;        /* "Bearer" and nothing else */
+    }
+    if (*s != ' ') {
+        return MCP_NO_TOKEN;           /* "Bearerx ...": another scheme */
+    }
+    while (*s == ' ') {
+        ++s;
+    }
+    tok = s;
+    while (is_token68_char(*s)) {
+        ++s;
+    }
+    n = s - tok;
+    while (*s == '=') {                /* token68 padding */
+        ++s;
+    }
+    if (n == 0) {
+        return MCP_BAD_REQUEST;
+    }
+    while (*s == ' ' || *s == '\t') {  /* trailing OWS */
+        ++s;
+    }
+    if (*s != '\0') {
+        /* anything else: a second credential, auth-params, a comma from
+         * two joined Authorization headers, or a forbidden byte */
+        return MCP_BAD_REQUEST;
+    }
+    n = s - tok;
+    while (n > 0 && (tok[n - 1] == ' ' || tok[n - 1] == '\t')) {
+        --n;
+    }
+    if (n > max_len) {
+        return MCP_INVALID_TOKEN;
+    }
+    *ptoken = apr_pstrmemdup(p, tok, n);
+    return MCP_OK;
+}
+
+const char *mcp_fingerprint(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    char *hex;
+    int i;
+
+    if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL)) {
+        return "-";
+    }
+    hex = apr_palloc(p, 13);
+    for (i = 0; i < 6; ++i) {
+        apr_snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    }
+    return hex;
+}
+
+int mcp_scope_token_valid(const char *s)
+{
+    if (!s || !*s) {
+        return 0;
+    }
+    for (; *s; ++s) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x21 || c == 0x22 || c == 0x5c || c > 0x7e) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+apr_array_header_t *mcp_scopes_parse(apr_pool_t *p, const char *s)
+{
+    apr_array_header_t *a = apr_array_make(p, 4, sizeof(const char *));
+    const char *start;
+
+    while (s && *s) {
+        while (*s == ' ') {
+            ++s;
+        }
+        start = s;
+        while (*s && *s != ' ') {
+            ++s;
+        }
+        if (s > start) {
+            APR_ARRAY_PUSH(a, const char *) = apr_pstrmemdup(p, start,
+                                                             s - start);
+        }
+    }
+    return a;
+}
+
+int mcp_scopes_contains(const apr_array_header_t *scopes, const char *scope)
+{
+    int i;
+
+    for (i = 0; scopes && i < scopes->nelts; ++i) {
+        if (strcmp(APR_ARRAY_IDX(scopes, i, const char *), scope) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int mcp_scopes_cover(const apr_array_header_t *have,
+                     const apr_array_header_t *need)
+{
+    int i;
+
+    for (i = 0; need && i < need->nelts; ++i) {
+        if (!mcp_scopes_contains(have, APR_ARRAY_IDX(need, i, const char *))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+const char *mcp_scopes_join(apr_pool_t *p, const apr_array_header_t *scopes)
+{
+    if (!scopes || scopes->nelts == 0) {
+        return "";
+    }
+    return apr_array_pstrcat(p, scopes, ' ');
+}
+
+const char *mcp_form_encode(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, 3 * strlen(s) + 1), *o = out;
+
+    for (; *s; ++s) {
+        unsigned char c = (unsigned char)*s;
+        if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '*') {
+            *o++ = c;
+        }
+        else if (c == ' ') {
+            *o++ = '+';
+        }
+        else {
+            *o++ = '%';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+int mcp_form_has_param(const char *buf, apr_size_t len, const char *name)
+{
+    apr_size_t nlen = strlen(name), i = 0;
+
+    while (buf && i < len) {
+        apr_size_t start = i;
+        while (i < len && buf[i] != '&' && buf[i] != ';') {
+            ++i;
+        }
+        /* name, name=, name=value: all count */
+        if (i - start >= nlen && memcmp(buf + start, name, nlen) == 0
+            && (i - start == nlen || buf[start + nlen] == '=')) {
+            return 1;
+        }
+        ++i;
+    }
+    return 0;
+}

@@ -1,0 +1,61 @@
+/* mod_mcp_auth.h: private to the httpd glue (mod_mcp_auth.c and
+ * src/mod_mcp_auth_*.c). The core (src/mcp_*) never includes it.
+ */
+#ifndef MOD_MCP_AUTH_H
+#define MOD_MCP_AUTH_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+
+#include "mcp_conf.h"
+#include "mcp_http.h"
+#include "mcp_tools.h"
+
+APLOG_USE_MODULE(mcp_auth);
+
+extern module AP_MODULE_DECLARE_DATA mcp_auth_module;
+
+/* Our own log tags: AHnnnnn belong to the httpd distribution. One tag per
+ * call site, never reused ("make check-logtags"). */
+#define MCPLOGNO(n) "MCP" #n ": "
+
+#define MCP_AUTH_TYPE    "MCP"     /* AuthType MCP */
+#define MCP_HANDLER      "mcp"     /* SetHandler mcp */
+
+/* What one virtual host publishes: a protected resource, its effective
+ * configuration, and its metadata document rendered at startup. */
+typedef struct mcp_published_t {
+    const mcp_dir_conf_t *dc;
+    const char *prm_path;
+    const char *document;
+} mcp_published_t;
+
+/* mod_mcp_auth_config.c */
+extern const command_rec mcp_cmds[];
+void *mcp_create_dir_conf(apr_pool_t *p, char *dir);
+void *mcp_merge_dir_conf(apr_pool_t *p, void *base, void *add);
+void *mcp_create_srv_conf(apr_pool_t *p, server_rec *s);
+void *mcp_merge_srv_conf(apr_pool_t *p, void *base, void *add);
+int mcp_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                     server_rec *s);
+const mcp_dir_conf_t *mcp_dir_conf(request_rec *r);
+/* The resources published on r's virtual host (mcp_published_t). */
+const apr_array_header_t *mcp_published(request_rec *r);
+
+/* mod_mcp_auth_authn.c */
+void mcp_authn_register_hooks(apr_pool_t *p);
+
+/* mod_mcp_auth_handler.c */
+void mcp_handler_register_hooks(apr_pool_t *p);
+/* Check the Origin header (MCP transport: 403 for a foreign origin) and
+ * set the CORS response headers. OK or HTTP_FORBIDDEN. */
+int mcp_origin_check(request_rec *r, const mcp_dir_conf_t *dc);
+/* Answer status with a JSON body, from a hook that returns `status`. */
+int mcp_error_response(request_rec *r, int status, const char *json);
+
+/* mod_mcp_auth.c: process-wide state */
+mcp_http_client_t *mcp_http_client(void);
+const mcp_tools_t *mcp_tools(void);
+
+#endif /* MOD_MCP_AUTH_H */

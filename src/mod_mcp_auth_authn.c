@@ -1,0 +1,208 @@
+/* mod_mcp_auth_authn.c: AuthType MCP. check_authn takes the bearer token
+ * from the Authorization header only, validates it, and answers 401, 403,
+ * 400 or 503 with the exact WWW-Authenticate challenge MCP clients need
+ * to find the authorization server on their own. */
+#include <string.h>
+
+#include "apr_strings.h"
+#include "http_core.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "mod_auth.h"
+#include "util_filter.h"
+
+#include "mod_mcp_auth.h"
+#include "mcp_challenge.h"
+#include "mcp_claims.h"
+#include "mcp_introspect.h"
+#include "mcp_resource.h"
+#include "mcp_util.h"
+
+#define FORM_PEEK_BYTES 8192
+
+static int is_ours(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+
+    return type && !strcasecmp(type, MCP_AUTH_TYPE);
+}
+
+static int is_preflight(request_rec *r)
+{
+    return r->method_number == M_OPTIONS
+           && apr_table_get(r->headers_in, "Origin")
+           && apr_table_get(r->headers_in, "Access-Control-Request-Method");
+}
+
+/* A CORS preflight never carries credentials (Fetch standard): let it
+ * through to the handler without authentication. */
+static int access_checker_ex(request_rec *r)
+{
+    return (is_ours(r) && is_preflight(r)) ? OK : DECLINED;
+}
+
+/* Fail closed: with AuthType MCP every other request is authenticated,
+ * even where an inherited "Require all granted" would not ask for it. */
+static int force_authn(request_rec *r)
+{
+    return (is_ours(r) && !is_preflight(r)) ? OK : DECLINED;
+}
+
+/* RFC 6750 2.2: a form-encoded body may carry the token. MCP never posts
+ * forms, so a look at the bytes already received is enough to refuse one
+ * (the body is left unread for the handler). */
+static int form_has_token(request_rec *r)
+{
+    const char *ct = apr_table_get(r->headers_in, "Content-Type");
+    apr_bucket_brigade *bb;
+    char buf[FORM_PEEK_BYTES];
+    apr_size_t len = sizeof(buf);
+    apr_size_t i;
+    int found = 0;
+
+    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33)) {
+        return 0;
+    }
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    if (ap_get_brigade(r->input_filters, bb, AP_MODE_SPECULATIVE,
+                       APR_BLOCK_READ, sizeof(buf)) == APR_SUCCESS
+        && apr_brigade_flatten(bb, buf, &len) == APR_SUCCESS) {
+        /* parameter at the start, after '&', or after a chunk line */
+        for (i = 0; i + 13 <= len && !found; ++i) {
+            found = (i == 0 || buf[i - 1] == '&' || buf[i - 1] == '\n')
+                    && !memcmp(buf + i, "access_token=", 13);
+        }
+    }
+    apr_brigade_destroy(bb);
+    return found;
+}
+
+/* The scopes a challenge names: everything the request needs. */
+static const char *challenge_scope(request_rec *r, const mcp_dir_conf_t *dc)
+{
+    const apr_array_header_t *s = dc->required_scopes;
+
+    if (!s || s->nelts == 0) {
+        s = mcp_conf_scopes_supported(dc);
+    }
+    return mcp_scopes_join(r->pool, s);
+}
+
+static int deny(request_rec *r, const mcp_dir_conf_t *dc, mcp_verdict_e v,
+                const char *desc)
+{
+    int status = mcp_verdict_status(v);
+    const char *hdr = mcp_challenge(r->pool, v, desc, dc->prm_url,
+                                    challenge_scope(r, dc));
+
+    if (hdr) {
+        apr_table_setn(r->err_headers_out, "WWW-Authenticate", hdr);
+    }
+    if (v == MCP_UNAVAILABLE) {
+        apr_table_setn(r->err_headers_out, "Retry-After",
+                       APR_STRINGIFY(MCP_RETRY_AFTER_SEC));
+    }
+    return mcp_error_response(r, status, mcp_error_body(r->pool, v, desc));
+}
+
+static void set_identity(request_rec *r, const mcp_claims_t *c)
+{
+    const char *scope = mcp_scopes_join(r->pool, c->scopes);
+
+    r->user = (char *)(c->sub ? c->sub : c->client_id ? c->client_id : "");
+    if (c->sub) {
+        apr_table_setn(r->notes, "mcp-auth-sub", c->sub);
+        apr_table_setn(r->subprocess_env, "MCP_AUTH_SUB", c->sub);
+    }
+    if (c->client_id) {
+        apr_table_setn(r->notes, "mcp-auth-client-id", c->client_id);
+        apr_table_setn(r->subprocess_env, "MCP_AUTH_CLIENT_ID", c->client_id);
+    }
+    apr_table_setn(r->notes, "mcp-auth-scope", scope);
+    apr_table_setn(r->subprocess_env, "MCP_AUTH_SCOPE", scope);
+}
+
+static int check_authn(request_rec *r)
+{
+    const mcp_dir_conf_t *dc;
+    const char *token, *desc = NULL, *err = NULL, *fp;
+    mcp_claims_t *claims;
+    mcp_verdict_e v;
+    apr_status_t rv;
+    int status;
+
+    if (!is_ours(r)) {
+        return DECLINED;
+    }
+    dc = mcp_dir_conf(r);
+    if (!dc->resource || !dc->audiences) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MCPLOGNO(00201)
+                      "AuthType MCP at %s without MCPAuthResource", r->uri);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((status = mcp_origin_check(r, dc)) != OK) {
+        return status;
+    }
+    if ((r->args && mcp_form_has_param(r->args, strlen(r->args),
+                                       "access_token"))
+        || form_has_token(r)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00202)
+                      "token offered outside the Authorization header: 400");
+        return deny(r, dc, MCP_BAD_REQUEST, "access tokens are accepted only "
+                    "in the Authorization header");
+    }
+
+    v = mcp_bearer_parse(&token, r->pool,
+                         apr_table_get(r->headers_in, "Authorization"),
+                         MCP_MAX_TOKEN_LEN);
+    switch (v) {
+    case MCP_OK:
+        break;
+    case MCP_NO_TOKEN:
+        ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r, MCPLOGNO(00203)
+                      "no bearer token: 401 challenge");
+        return deny(r, dc, v, NULL);
+    case MCP_BAD_REQUEST:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00204)
+                      "malformed Authorization header: 400");
+        return deny(r, dc, v, "malformed Authorization header");
+    default:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00205)
+                      "bearer token longer than %d bytes: 401",
+                      MCP_MAX_TOKEN_LEN);
+        return deny(r, dc, MCP_INVALID_TOKEN, "the access token is too long");
+    }
+
+    fp = mcp_fingerprint(r->pool, token, strlen(token));
+    rv = mcp_introspect(&claims, r->pool, dc, token, mcp_http_post,
+                        mcp_http_client(), &err);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, MCPLOGNO(00206)
+                      "introspection at %s failed (token fp=%s): %s",
+                      dc->introspection_url, fp, err ? err : "");
+        return deny(r, dc, MCP_UNAVAILABLE, NULL);
+    }
+    v = mcp_claims_check(r->pool, claims, dc, apr_time_now(), &desc);
+    if (v != MCP_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00207)
+                      "token rejected (%s), fp=%s, sub=%s", desc, fp,
+                      claims->sub ? claims->sub : "-");
+        return deny(r, dc, v, desc);
+    }
+    set_identity(r, claims);
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, MCPLOGNO(00208)
+                  "token accepted: fp=%s, sub=%s, client_id=%s, scope=\"%s\"",
+                  fp, claims->sub ? claims->sub : "-",
+                  claims->client_id ? claims->client_id : "-",
+                  apr_table_get(r->notes, "mcp-auth-scope"));
+    return OK;
+}
+
+void mcp_authn_register_hooks(apr_pool_t *p)
+{
+    ap_hook_check_access_ex(access_checker_ex, NULL, NULL, APR_HOOK_FIRST,
+                            AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+}

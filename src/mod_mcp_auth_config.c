@@ -1,0 +1,351 @@
+/* mod_mcp_auth_config.c: directives and the startup check of every
+ * protected resource. Setters are thin: values are parsed by the pure
+ * functions of mcp_parse.c, and errors name the directive. */
+#include <string.h>
+
+#include "apr_strings.h"
+#include "http_core.h"
+
+#include "mod_mcp_auth.h"
+#include "mcp_parse.h"
+#include "mcp_resource.h"
+#include "mcp_util.h"
+
+/* "MCPAuthTimeout: \"abc\" is not a number" */
+static const char *named(cmd_parms *cmd, const char *err)
+{
+    return err ? apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL)
+               : NULL;
+}
+
+static apr_array_header_t *push(apr_pool_t *p, apr_array_header_t **pa,
+                                const char *v)
+{
+    if (!*pa) {
+        *pa = apr_array_make(p, 2, sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(*pa, const char *) = v;
+    return *pa;
+}
+
+static const char *cmd_resource(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    mcp_dir_conf_t *dc = dconf;
+    mcp_srv_conf_t *sc = ap_get_module_config(cmd->server->module_config,
+                                              &mcp_auth_module);
+    const char *err;
+
+    if (!cmd->path) {
+        return named(cmd, "only inside <Location>, <Directory> or <Files>");
+    }
+    if (!mcp_resource_canonical(cmd->pool, arg, &err)) {
+        return named(cmd, err);
+    }
+    if (dc->resource) {
+        return named(cmd, "a section protects one resource");
+    }
+    dc->resource = arg;
+    dc->prm_url = mcp_resource_prm_url(cmd->pool, arg);
+    APR_ARRAY_PUSH(sc->sections, mcp_dir_conf_t *) = dc;
+    return NULL;
+}
+
+static const char *cmd_resource_alias(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    mcp_dir_conf_t *dc = dconf;
+    const char *err, *canon = mcp_resource_canonical(cmd->pool, arg, &err);
+
+    if (!canon) {
+        return named(cmd, err);
+    }
+    push(cmd->pool, &dc->aliases, canon);
+    return NULL;
+}
+
+static const char *cmd_issuer(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    mcp_dir_conf_t *dc = dconf;
+
+    if (mcp_parse_url(cmd->pool, arg)) {
+        return named(cmd, mcp_parse_url(cmd->pool, arg));
+    }
+    push(cmd->pool, &dc->issuers, arg);
+    return NULL;
+}
+
+static const char *cmd_introspection_url(cmd_parms *cmd, void *dconf,
+                                         const char *arg)
+{
+    mcp_dir_conf_t *dc = dconf;
+    const char *err = mcp_parse_url(cmd->pool, arg);
+
+    dc->introspection_url = arg;
+    return named(cmd, err);
+}
+
+static const char *cmd_introspection_auth(cmd_parms *cmd, void *dconf,
+                                          const char *method, const char *id,
+                                          const char *secret)
+{
+    mcp_dir_conf_t *dc = dconf;
+
+    if (!strcmp(method, "client_secret_basic")) {
+        dc->client_auth = MCP_CLIENT_AUTH_BASIC;
+    }
+    else if (!strcmp(method, "client_secret_post")) {
+        dc->client_auth = MCP_CLIENT_AUTH_POST;
+    }
+    else {
+        return named(cmd, apr_psprintf(cmd->pool, "\"%s\": use "
+                     "client_secret_basic or client_secret_post", method));
+    }
+    if (!*id || !*secret) {
+        return named(cmd, "the client id and secret must not be empty");
+    }
+    dc->client_id = id;
+    dc->client_secret = secret;
+    return NULL;
+}
+
+static const char *scope_list(cmd_parms *cmd, apr_array_header_t **pa,
+                              const char *arg)
+{
+    const char *err = mcp_parse_scope(cmd->pool, arg);
+
+    if (err) {
+        return named(cmd, err);
+    }
+    push(cmd->pool, pa, arg);
+    return NULL;
+}
+
+static const char *cmd_require_scope(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    return scope_list(cmd, &((mcp_dir_conf_t *)dconf)->required_scopes, arg);
+}
+
+static const char *cmd_scopes_supported(cmd_parms *cmd, void *dconf,
+                                        const char *arg)
+{
+    return scope_list(cmd, &((mcp_dir_conf_t *)dconf)->scopes_supported,
+                      arg);
+}
+
+static const char *cmd_resource_name(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    ((mcp_dir_conf_t *)dconf)->resource_name = arg;
+    return NULL;
+}
+
+static const char *cmd_resource_doc(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    ((mcp_dir_conf_t *)dconf)->resource_doc = arg;
+    return named(cmd, mcp_parse_url(cmd->pool, arg));
+}
+
+static const char *cmd_timeout(cmd_parms *cmd, void *dconf,
+                               const char *total, const char *connect)
+{
+    mcp_dir_conf_t *dc = dconf;
+    const char *err = mcp_parse_duration(cmd->pool, total,
+                                         apr_time_from_msec(10),
+                                         apr_time_from_sec(300), &dc->timeout);
+
+    if (!err && connect) {
+        err = mcp_parse_duration(cmd->pool, connect, apr_time_from_msec(10),
+                                 apr_time_from_sec(300),
+                                 &dc->connect_timeout);
+    }
+    return named(cmd, err);
+}
+
+static const char *cmd_clock_skew(cmd_parms *cmd, void *dconf,
+                                  const char *arg)
+{
+    return named(cmd, mcp_parse_duration(cmd->pool, arg, 0,
+                                         apr_time_from_sec(600),
+                                         &((mcp_dir_conf_t *)dconf)->clock_skew));
+}
+
+static const char *cmd_max_response(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    return named(cmd, mcp_parse_size(cmd->pool, arg, 1024, 16 * 1024 * 1024,
+                                     &((mcp_dir_conf_t *)dconf)->max_response));
+}
+
+static const char *cmd_allow_http(cmd_parms *cmd, void *dconf, int on)
+{
+    ((mcp_dir_conf_t *)dconf)->allow_http = on;
+    return NULL;
+}
+
+static const char *cmd_max_body(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    return named(cmd, mcp_parse_size(cmd->pool, arg, 256, 64 * 1024 * 1024,
+                                     &((mcp_dir_conf_t *)dconf)->max_body));
+}
+
+static const char *cmd_allow_origin(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    mcp_dir_conf_t *dc = dconf;
+    const char *origin, *err = mcp_parse_origin(cmd->pool, arg, &origin);
+
+    if (err) {
+        return named(cmd, err);
+    }
+    push(cmd->pool, &dc->allow_origins,
+         strcmp(origin, "*") ? mcp_resource_origin(cmd->pool, origin) : "*");
+    return NULL;
+}
+
+/* No directive is allowed in .htaccess (no OR_* override): secrets and
+ * the identity of the resource belong to the server's administrator. */
+#define WHERE (RSRC_CONF | ACCESS_CONF)
+
+const command_rec mcp_cmds[] = {
+    AP_INIT_TAKE1("MCPAuthResource", cmd_resource, NULL, ACCESS_CONF,
+        "the canonical URI of the protected MCP resource (RFC 8707)"),
+    AP_INIT_ITERATE("MCPAuthResourceAlias", cmd_resource_alias, NULL, WHERE,
+        "further URIs accepted as the token audience"),
+    AP_INIT_ITERATE("MCPAuthIssuer", cmd_issuer, NULL, WHERE,
+        "issuer URL(s) of the authorization server(s)"),
+    AP_INIT_TAKE1("MCPAuthIntrospectionURL", cmd_introspection_url, NULL,
+        WHERE, "the RFC 7662 token introspection endpoint"),
+    AP_INIT_TAKE3("MCPAuthIntrospectionAuth", cmd_introspection_auth, NULL,
+        WHERE, "client_secret_basic|client_secret_post <client-id> <secret>"),
+    AP_INIT_ITERATE("MCPAuthRequireScope", cmd_require_scope, NULL, WHERE,
+        "scopes every token must carry"),
+    AP_INIT_ITERATE("MCPAuthScopesSupported", cmd_scopes_supported, NULL,
+        WHERE, "scopes published in the resource metadata"),
+    AP_INIT_TAKE1("MCPAuthResourceName", cmd_resource_name, NULL, WHERE,
+        "human-readable name in the resource metadata"),
+    AP_INIT_TAKE1("MCPAuthResourceDocumentation", cmd_resource_doc, NULL,
+        WHERE, "documentation URL in the resource metadata"),
+    AP_INIT_TAKE12("MCPAuthTimeout", cmd_timeout, NULL, WHERE,
+        "<total> [<connect>] for calls to the authorization server"),
+    AP_INIT_TAKE1("MCPAuthClockSkew", cmd_clock_skew, NULL, WHERE,
+        "tolerance for exp and nbf"),
+    AP_INIT_TAKE1("MCPAuthMaxResponseSize", cmd_max_response, NULL, WHERE,
+        "largest answer accepted from the authorization server"),
+    AP_INIT_FLAG("MCPAuthAllowHTTP", cmd_allow_http, NULL, WHERE,
+        "allow http:// authorization server URLs (development only)"),
+    AP_INIT_TAKE1("MCPMaxBodySize", cmd_max_body, NULL, WHERE,
+        "largest JSON-RPC request body"),
+    AP_INIT_ITERATE("MCPAllowOrigin", cmd_allow_origin, NULL, WHERE,
+        "origins allowed to call the MCP endpoint, or *"),
+    { NULL }
+};
+
+void *mcp_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    return mcp_dir_conf_create(p);
+}
+
+void *mcp_merge_dir_conf(apr_pool_t *p, void *base, void *add)
+{
+    return mcp_dir_conf_merge(p, base, add);
+}
+
+void *mcp_create_srv_conf(apr_pool_t *p, server_rec *s)
+{
+    mcp_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
+
+    sc->sections = apr_array_make(p, 2, sizeof(mcp_dir_conf_t *));
+    return sc;
+}
+
+void *mcp_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const mcp_srv_conf_t *base = basev, *add = addv;
+    mcp_srv_conf_t *sc = apr_pcalloc(p, sizeof(*sc));
+
+    /* <Location>s of the main server apply to every virtual host */
+    sc->sections = apr_array_append(p, base->sections, add->sections);
+    return sc;
+}
+
+const mcp_dir_conf_t *mcp_dir_conf(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &mcp_auth_module);
+}
+
+const apr_array_header_t *mcp_published(request_rec *r)
+{
+    const mcp_srv_conf_t *sc = ap_get_module_config(r->server->module_config,
+                                                    &mcp_auth_module);
+
+    return sc->resources;
+}
+
+/* Publish the resources of one virtual host: effective configuration
+ * (section over virtual host defaults), consistency, metadata document. */
+static int publish(apr_pool_t *p, server_rec *s)
+{
+    mcp_srv_conf_t *sc = ap_get_module_config(s->module_config,
+                                              &mcp_auth_module);
+    const mcp_dir_conf_t *vdc = ap_get_module_config(s->lookup_defaults,
+                                                     &mcp_auth_module);
+    int i, j;
+
+    sc->resources = apr_array_make(p, sc->sections->nelts,
+                                   sizeof(mcp_published_t));
+    for (i = 0; i < sc->sections->nelts; ++i) {
+        mcp_dir_conf_t *dc = mcp_dir_conf_merge(p, vdc,
+                APR_ARRAY_IDX(sc->sections, i, mcp_dir_conf_t *));
+        mcp_published_t *pub;
+        mcp_prm_t prm;
+        const char *err = mcp_conf_check(p, dc);
+
+        if (err) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         MCPLOGNO(00101) "%s", err);
+            return !OK;
+        }
+        for (j = 0; j < sc->resources->nelts; ++j) {
+            pub = &APR_ARRAY_IDX(sc->resources, j, mcp_published_t);
+            if (!strcmp(pub->prm_path, mcp_resource_prm_path(p, dc->resource))) {
+                ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                             MCPLOGNO(00102) "MCPAuthResource: %s and %s share "
+                             "one metadata URL on %s:%u; protect each "
+                             "resource in one section only",
+                             pub->dc->resource, dc->resource,
+                             s->server_hostname, (unsigned)s->port);
+                return !OK;
+            }
+        }
+        prm.resource = dc->resource;
+        prm.issuers = dc->issuers;
+        prm.scopes = mcp_conf_scopes_supported(dc);
+        prm.name = dc->resource_name;
+        prm.documentation = dc->resource_doc;
+
+        pub = apr_array_push(sc->resources);
+        pub->dc = dc;
+        pub->prm_path = mcp_resource_prm_path(p, dc->resource);
+        pub->document = mcp_prm_document(p, &prm);
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, MCPLOGNO(00103)
+                     "resource %s: metadata at %s, issuer %s, introspection "
+                     "%s, required scopes \"%s\"", dc->resource, dc->prm_url,
+                     APR_ARRAY_IDX(dc->issuers, 0, const char *),
+                     dc->introspection_url,
+                     mcp_scopes_join(p, dc->required_scopes));
+    }
+    return OK;
+}
+
+int mcp_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                     server_rec *s)
+{
+    for (; s; s = s->next) {
+        if (publish(pconf, s) != OK) {
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
+}
