@@ -77,6 +77,24 @@ static int form_has_token(request_rec *r)
     return found;
 }
 
+/* A token in the query string would reach the access log through %r, %q
+ * or %U%q: cut the query out of everything the log reads. */
+static void redact_query(request_rec *r)
+{
+    char *q;
+
+    r->args = NULL;
+    if ((q = strchr(r->unparsed_uri, '?')) != NULL) {
+        *q = '\0';
+    }
+    if (r->the_request && (q = strchr(r->the_request, '?')) != NULL) {
+        const char *proto = strchr(q, ' ');
+        r->the_request = apr_pstrcat(r->pool,
+                apr_pstrmemdup(r->pool, r->the_request, q - r->the_request),
+                "?[redacted]", proto ? proto : "", NULL);
+    }
+}
+
 /* The scopes a challenge names: everything the request needs. */
 static const char *challenge_scope(request_rec *r, const mcp_dir_conf_t *dc)
 {
@@ -143,11 +161,17 @@ static int check_authn(request_rec *r)
     if ((status = mcp_origin_check(r, dc)) != OK) {
         return status;
     }
-    if ((r->args && mcp_form_has_param(r->args, strlen(r->args),
-                                       "access_token"))
-        || form_has_token(r)) {
+    if (r->args && mcp_form_has_param(r->args, strlen(r->args),
+                                      "access_token")) {
+        redact_query(r);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00209)
+                      "token offered in the query string: 400");
+        return deny(r, dc, MCP_BAD_REQUEST, "access tokens are accepted only "
+                    "in the Authorization header");
+    }
+    if (form_has_token(r)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00202)
-                      "token offered outside the Authorization header: 400");
+                      "token offered in a form body: 400");
         return deny(r, dc, MCP_BAD_REQUEST, "access tokens are accepted only "
                     "in the Authorization header");
     }
