@@ -14,6 +14,8 @@
 #include "http_config.h"
 #include "http_core.h"
 #include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
@@ -50,6 +52,43 @@ mcp_http_client_t *mcp_http_client(void)
     return http_client;
 }
 
+/* Apache's own trace logging writes the request line (core, TRACE5) and
+ * every request header (http, TRACE4) to the error log: bearer tokens and
+ * all. Whatever LogLevel says, those two are capped for every request, so
+ * that no log level ever records a token. */
+static int core_index = -1, http_index = -1;
+
+static void cap_trace_logging(request_rec *r)
+{
+    const struct ap_logconf *cur = r->log ? r->log : &r->server->log;
+    struct ap_logconf *capped;
+
+    if (core_index < 0 || http_index < 0
+        || (ap_get_request_module_loglevel(r, core_index) < APLOG_TRACE5
+            && ap_get_request_module_loglevel(r, http_index) < APLOG_TRACE4)) {
+        return;
+    }
+    capped = ap_new_log_config(r->pool, cur);
+    if (ap_get_request_module_loglevel(r, core_index) > APLOG_TRACE4) {
+        ap_set_module_loglevel(r->pool, capped, core_index, APLOG_TRACE4);
+    }
+    if (ap_get_request_module_loglevel(r, http_index) > APLOG_TRACE3) {
+        ap_set_module_loglevel(r->pool, capped, http_index, APLOG_TRACE3);
+    }
+    r->log = capped;
+}
+
+static void pre_read_request(request_rec *r, conn_rec *c)
+{
+    cap_trace_logging(r);     /* before the request line is read */
+}
+
+static int post_read_request(request_rec *r)
+{
+    cap_trace_logging(r);     /* before the request headers are dumped */
+    return DECLINED;
+}
+
 static apr_status_t curl_cleanup(void *unused)
 {
     curl_global_cleanup();
@@ -66,6 +105,11 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                        server_rec *s)
 {
     const char *err;
+    module *m;
+
+    core_index = (m = ap_find_linked_module("core.c")) ? m->module_index : -1;
+    http_index = (m = ap_find_linked_module("http_core.c"))
+                 ? m->module_index : -1;
 
     /* before any thread exists; reference-counted by libcurl */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -108,6 +152,9 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_check_config(mcp_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_pre_read_request(pre_read_request, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_post_read_request(post_read_request, NULL, NULL,
+                              APR_HOOK_REALLY_FIRST);
     mcp_authn_register_hooks(p);
     mcp_handler_register_hooks(p);
 }
