@@ -123,6 +123,12 @@ static int deny(request_rec *r, const mcp_dir_conf_t *dc, mcp_verdict_e v,
     return mcp_error_response(r, status, mcp_error_body(r->pool, v, desc));
 }
 
+/* What log lines say instead of the token. */
+static const char *fingerprint(request_rec *r, const char *token)
+{
+    return mcp_fingerprint(r->pool, token, strlen(token));
+}
+
 static void set_identity(request_rec *r, const mcp_claims_t *c)
 {
     const char *scope = mcp_scopes_join(r->pool, c->scopes);
@@ -143,7 +149,7 @@ static void set_identity(request_rec *r, const mcp_claims_t *c)
 static int check_authn(request_rec *r)
 {
     const mcp_dir_conf_t *dc;
-    const char *token, *desc = NULL, *err = NULL, *fp;
+    const char *token, *desc = NULL, *err = NULL;
     mcp_claims_t *claims;
     mcp_verdict_e v;
     apr_status_t rv;
@@ -197,28 +203,32 @@ static int check_authn(request_rec *r)
         return deny(r, dc, MCP_INVALID_TOKEN, "the access token is too long");
     }
 
-    fp = mcp_fingerprint(r->pool, token, strlen(token));
     rv = mcp_introspect(&claims, r->pool, dc, token, mcp_http_post,
                         mcp_http_client(), &err);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, MCPLOGNO(00206)
                       "introspection at %s failed (token fp=%s): %s",
-                      dc->introspection_url, fp, err ? err : "");
+                      dc->introspection_url, fingerprint(r, token),
+                      err ? err : "");
         return deny(r, dc, MCP_UNAVAILABLE, NULL);
     }
     v = mcp_claims_check(r->pool, claims, dc, apr_time_now(), &desc);
     if (v != MCP_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00207)
-                      "token rejected (%s), fp=%s, sub=%s", desc, fp,
+                      "token rejected (%s), fp=%s, sub=%s", desc,
+                      fingerprint(r, token),
                       claims->sub ? claims->sub : "-");
         return deny(r, dc, v, desc);
     }
     set_identity(r, claims);
-    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, MCPLOGNO(00208)
-                  "token accepted: fp=%s, sub=%s, client_id=%s, scope=\"%s\"",
-                  fp, claims->sub ? claims->sub : "-",
-                  claims->client_id ? claims->client_id : "-",
-                  apr_table_get(r->notes, "mcp-auth-scope"));
+    if (APLOGrdebug(r)) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, MCPLOGNO(00208)
+                      "token accepted: fp=%s, sub=%s, client_id=%s, "
+                      "scope=\"%s\"", fingerprint(r, token),
+                      claims->sub ? claims->sub : "-",
+                      claims->client_id ? claims->client_id : "-",
+                      apr_table_get(r->notes, "mcp-auth-scope"));
+    }
     return OK;
 }
 
