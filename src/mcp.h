@@ -26,8 +26,11 @@ typedef enum {
     MCP_UNAVAILABLE         /* 503, the authorization server failed us */
 } mcp_verdict_e;
 
+#define MCP_TIME_ABSENT ((apr_time_t)-1)
+
 /* What a validated token says about its holder. Strings are NULL when the
- * claim was absent; times are 0 when absent. */
+ * claim was absent; times are MCP_TIME_ABSENT when absent (0 is a time:
+ * 1970, long expired). */
 typedef struct mcp_claims_t {
     int active;
     const char *sub;

@@ -5,6 +5,14 @@
 #include "mcp_resource.h"
 #include "mcp_util.h"
 
+mcp_claims_t *mcp_claims_create(apr_pool_t *p)
+{
+    mcp_claims_t *c = apr_pcalloc(p, sizeof(*c));
+
+    c->exp = c->nbf = c->iat = MCP_TIME_ABSENT;
+    return c;
+}
+
 static int issuer_known(const mcp_dir_conf_t *dc, const char *iss)
 {
     int i;
@@ -33,11 +41,11 @@ mcp_verdict_e mcp_claims_check(apr_pool_t *p, const mcp_claims_t *c,
         *pdesc = "the access token type is not Bearer";
         return MCP_INVALID_TOKEN;
     }
-    if (c->exp && now >= c->exp + skew) {
+    if (c->exp != MCP_TIME_ABSENT && now >= c->exp + skew) {
         *pdesc = "the access token expired";
         return MCP_INVALID_TOKEN;
     }
-    if (c->nbf && now + skew < c->nbf) {
+    if (c->nbf != MCP_TIME_ABSENT && now + skew < c->nbf) {
         *pdesc = "the access token is not valid yet";
         return MCP_INVALID_TOKEN;
     }

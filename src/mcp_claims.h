@@ -8,6 +8,9 @@
 #include "mcp.h"
 #include "mcp_conf.h"
 
+/* Empty claims: inactive, every claim absent. */
+mcp_claims_t *mcp_claims_create(apr_pool_t *p);
+
 /* MCP_OK, MCP_INVALID_TOKEN or MCP_INSUFFICIENT_SCOPE, with the reason
  * (a fixed string safe to send to the client) in *pdesc. `now` is passed
  * in so that expiry is testable. */

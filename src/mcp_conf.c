@@ -149,6 +149,9 @@ const char *mcp_conf_check(apr_pool_t *p, const mcp_dir_conf_t *dc)
     if (!dc->resource) {
         return "MCPAuthResource is not set";
     }
+    if ((err = check_https(p, dc, "MCPAuthResource", dc->resource)) != NULL) {
+        return err;
+    }
     if (!dc->issuers || dc->issuers->nelts == 0) {
         return apr_psprintf(p, "MCPAuthIssuer: resource %s has no "
                             "authorization server", dc->resource);

@@ -6,6 +6,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "mcp_claims.h"
 #include "mcp_introspect.h"
 #include "mcp_json.h"
 #include "mcp_util.h"
@@ -26,7 +27,8 @@ void mcp_introspect_request(mcp_http_req_t *req, apr_pool_t *p,
 
     body = apr_pstrcat(p, "token=", mcp_form_encode(p, token),
                        "&token_type_hint=access_token", NULL);
-    switch (mcp_conf_client_auth(dc)) {
+    switch (dc->client_id && dc->client_secret ? mcp_conf_client_auth(dc)
+                                               : MCP_CLIENT_AUTH_NONE) {
     case MCP_CLIENT_AUTH_BASIC: {
         /* RFC 6749 2.3.1: both parts form-encoded before base64 */
         const char *cred = apr_pstrcat(p,
@@ -81,19 +83,19 @@ static const char *member_str(const cJSON *o, const char *name, int *bad)
     return m->valuestring;
 }
 
-/* A NumericDate member (RFC 7519 2), or 0 when absent. */
+/* A NumericDate member (RFC 7519 2), or MCP_TIME_ABSENT. */
 static apr_time_t member_time(const cJSON *o, const char *name, int *bad)
 {
     const cJSON *m = mcp_json_get(o, name);
 
     if (!m || cJSON_IsNull(m)) {
-        return 0;
+        return MCP_TIME_ABSENT;
     }
     /* beyond year 9999 or negative: nothing an honest server sends */
     if (!cJSON_IsNumber(m) || !isfinite(m->valuedouble)
         || m->valuedouble < 0 || m->valuedouble > 253402300799.0) {
         *bad = 1;
-        return 0;
+        return MCP_TIME_ABSENT;
     }
     return (apr_time_t)(m->valuedouble * APR_USEC_PER_SEC);
 }
@@ -158,7 +160,7 @@ apr_status_t mcp_introspect_parse(mcp_claims_t **pclaims, apr_pool_t *p,
         *perr = "introspection response has no boolean \"active\"";
         return APR_EGENERAL;
     }
-    c = apr_pcalloc(p, sizeof(*c));
+    c = mcp_claims_create(p);
     c->active = cJSON_IsTrue(active);
     if (c->active) {
         c->sub = member_str(j, "sub", &bad);

@@ -2,6 +2,9 @@
  * every tree that leaves a function is owned by a pool cleanup, so no
  * caller ever calls cJSON_Delete. cJSON_InitHooks and cJSON_GetErrorPtr
  * are global and not thread-safe: never used. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_hash.h>
@@ -147,6 +150,23 @@ const char *mcp_json_print(apr_pool_t *p, const cJSON *j)
 cJSON *mcp_json_get(const cJSON *o, const char *name)
 {
     return cJSON_GetObjectItemCaseSensitive(o, name);
+}
+
+const char *mcp_json_number_text(apr_pool_t *p, double d)
+{
+    char buf[32];
+    int prec;
+
+    if (!isfinite(d)) {
+        return NULL;
+    }
+    for (prec = 15; prec <= 17; ++prec) {
+        snprintf(buf, sizeof(buf), "%.*g", prec, d);
+        if (strtod(buf, NULL) == d) {
+            break;
+        }
+    }
+    return apr_pstrdup(p, buf);
 }
 
 const char *mcp_json_quote(apr_pool_t *p, const char *s)

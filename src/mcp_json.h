@@ -24,6 +24,11 @@ const char *mcp_json_print(apr_pool_t *p, const cJSON *j);
 /* Member `name` of object `o`, or NULL (case-sensitive). */
 cJSON *mcp_json_get(const cJSON *o, const char *name);
 
+/* The shortest JSON text of a finite number that reads back as exactly
+ * d (cJSON's own printer rounds to 15 digits), or NULL for NaN and
+ * infinities. */
+const char *mcp_json_number_text(apr_pool_t *p, double d);
+
 /* JSON-escape s into a quoted JSON string literal. */
 const char *mcp_json_quote(apr_pool_t *p, const char *s);
 

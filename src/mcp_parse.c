@@ -118,6 +118,12 @@ const char *mcp_parse_url(apr_pool_t *p, const char *arg)
         return apr_psprintf(p, "\"%s\": user info is not allowed in the URL",
                             arg);
     }
+    if (u.port_str && *u.port_str
+        && (strspn(u.port_str, "0123456789") != strlen(u.port_str)
+            || strlen(u.port_str) > 5 || atoi(u.port_str) < 1
+            || atoi(u.port_str) > 65535)) {
+        return apr_psprintf(p, "\"%s\" has an invalid port", arg);
+    }
     if (u.fragment || strchr(arg, '#')) {
         return apr_psprintf(p, "\"%s\" must not have a fragment", arg);
     }

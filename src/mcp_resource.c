@@ -46,10 +46,6 @@ const char *mcp_resource_canonical(apr_pool_t *p, const char *uri,
         return NULL;
     }
     apr_uri_parse(p, uri, &u);
-    if (u.port_str && *u.port_str && u.port == 0) {
-        *perr = apr_psprintf(p, "\"%s\" has an invalid port", uri);
-        return NULL;
-    }
     return apr_pstrcat(p, origin_of(p, &u),
                        (u.path && *u.path) ? u.path : "/",
                        u.query ? "?" : "", u.query ? u.query : "", NULL);

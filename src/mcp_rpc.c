@@ -82,7 +82,9 @@ int mcp_rpc_parse(mcp_rpc_msg_t **pmsg, apr_pool_t *p, const char *buf,
 
 static const char *id_json(apr_pool_t *p, const cJSON *id)
 {
-    const char *s = id ? mcp_json_print(p, id) : NULL;
+    const char *s = cJSON_IsNumber(id) ? mcp_json_number_text(p,
+                                                             id->valuedouble)
+                    : id ? mcp_json_print(p, id) : NULL;
 
     return s ? s : "null";
 }

@@ -26,7 +26,7 @@ static cJSON *math_call(apr_pool_t *p, const cJSON *args, void *baton)
     const math_tool_t *t = baton;
     const cJSON *a = mcp_json_get(args, t->a), *b = mcp_json_get(args, t->b);
     const cJSON *e;
-    cJSON *num, *structured;
+    cJSON *structured;
     const char *text;
     double r;
 
@@ -46,11 +46,11 @@ static cJSON *math_call(apr_pool_t *p, const cJSON *args, void *baton)
     if (!isfinite(r)) {
         return mcp_tool_error(p, "the result is not a finite number");
     }
-    /* the text is the same JSON number as structuredContent.result */
-    num = mcp_json_own(p, cJSON_CreateNumber(r));
-    text = mcp_json_print(p, num);
+    /* the text is the same JSON number as structuredContent.result,
+     * printed so that it reads back as exactly r */
+    text = mcp_json_number_text(p, r);
     structured = cJSON_CreateObject();
-    cJSON_AddNumberToObject(structured, "result", r);
+    cJSON_AddRawToObject(structured, "result", text);
     return mcp_tool_result(p, text, structured);
 }
 

@@ -177,18 +177,51 @@ const char *mcp_form_encode(apr_pool_t *p, const char *s)
     return out;
 }
 
+static int hexval(int c)
+{
+    return apr_isdigit(c) ? c - '0' : apr_isxdigit(c) ? (c | 0x20) - 'a' + 10
+                                                      : -1;
+}
+
+/* Is the form-encoded key buf[0..len) equal to name once decoded? */
+static int key_equals(const char *buf, apr_size_t len, const char *name)
+{
+    apr_size_t i = 0;
+
+    for (; *name; ++name) {
+        int c;
+        if (i >= len) {
+            return 0;
+        }
+        c = (unsigned char)buf[i++];
+        if (c == '+') {
+            c = ' ';
+        }
+        else if (c == '%' && i + 1 < len && hexval(buf[i]) >= 0
+                 && hexval(buf[i + 1]) >= 0) {
+            c = hexval(buf[i]) * 16 + hexval(buf[i + 1]);
+            i += 2;
+        }
+        if (c != (unsigned char)*name) {
+            return 0;
+        }
+    }
+    return i == len;
+}
+
 int mcp_form_has_param(const char *buf, apr_size_t len, const char *name)
 {
-    apr_size_t nlen = strlen(name), i = 0;
+    apr_size_t i = 0;
 
     while (buf && i < len) {
-        apr_size_t start = i;
+        apr_size_t start = i, klen;
         while (i < len && buf[i] != '&' && buf[i] != ';') {
             ++i;
         }
-        /* name, name=, name=value: all count */
-        if (i - start >= nlen && memcmp(buf + start, name, nlen) == 0
-            && (i - start == nlen || buf[start + nlen] == '=')) {
+        /* name, name=, name=value all count, also percent-encoded */
+        for (klen = 0; start + klen < i && buf[start + klen] != '='; ++klen) {
+        }
+        if (key_equals(buf + start, klen, name)) {
             return 1;
         }
         ++i;
