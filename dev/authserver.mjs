@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+// Development authorization server for mod_mcp_auth: oidc-provider 9.x on a
+// loopback address.  FOR LOCAL DEVELOPMENT AND TESTS ONLY: it logs in a demo
+// user without asking anybody, and keeps everything in memory.
+//
+//   node dev/authserver.mjs            # issuer http://127.0.0.1:8080
+//
+// What it offers (the issuer's /.well-known/oauth-authorization-server lists it):
+//   - open dynamic client registration (RFC 7591) at /reg
+//   - authorization code flow with PKCE (S256 only, required for every client)
+//   - RFC 8707 resource indicators: only the URLs in MCP_RESOURCES are accepted,
+//     and a token for resource R has aud = R exactly as the client sent it
+//   - opaque access tokens, introspected (RFC 7662) at /token/introspection by
+//     the static confidential client "mcp-rs" (client_secret_basic or
+//     client_secret_post: oidc-provider accepts either for a client registered
+//     with one of them)
+//   - revocation (/token/revocation) and refresh tokens
+//   - interactions that approve themselves: /interaction/:uid logs in
+//     AS_ACCOUNT and grants what was asked, so a client that follows
+//     redirects with a cookie jar finishes the flow without a browser
+//
+// Environment:
+//   AS_HOST           loopback address to bind and to name in the issuer (127.0.0.1)
+//   AS_PORT           port (8080); the issuer is http://AS_HOST:AS_PORT
+//   MCP_RESOURCES     space-separated resource indicators accepted
+//                     (http://127.0.0.1:3000/mcp)
+//   RS_SCOPES         scopes of those resources ("mcp:tools mcp:admin")
+//   RS_CLIENT_ID      introspection client id (mcp-rs)
+//   RS_CLIENT_SECRET  introspection client secret (dev-secret)
+//   AS_ACCOUNT        the demo user every authorization logs in (demo-user)
+//   AS_TOKEN_TTL      access token lifetime in seconds (600)
+//   AS_TEST_CLIENTS=1 test conveniences, off by default:
+//                       client "test-cc" / "test-cc-secret": client_credentials
+//                         grant for any MCP_RESOURCES entry and any RS_SCOPES
+//                       client "test-cc-short" / "test-cc-secret": the same, but
+//                         its tokens live AS_TEST_SHORT_TTL seconds (2)
+//
+// One line per request goes to stdout: method, path (never the query), status,
+// and the path of a redirect target.  Tokens, codes and secrets never appear.
+import http from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
+import Provider, { errors } from 'oidc-provider';
+
+const env = process.env;
+const AS_HOST = env.AS_HOST || '127.0.0.1';
+const AS_PORT = Number(env.AS_PORT || 8080);
+const RESOURCES = (env.MCP_RESOURCES || 'http://127.0.0.1:3000/mcp').split(/\s+/).filter(Boolean);
+const RS_SCOPES = (env.RS_SCOPES || 'mcp:tools mcp:admin').split(/\s+/).filter(Boolean);
+const RS_CLIENT_ID = env.RS_CLIENT_ID || 'mcp-rs';
+const RS_CLIENT_SECRET = env.RS_CLIENT_SECRET || 'dev-secret';
+const ACCOUNT = env.AS_ACCOUNT || 'demo-user';
+const TOKEN_TTL = Number(env.AS_TOKEN_TTL || 600);
+const TEST_CLIENTS = env.AS_TEST_CLIENTS === '1';
+const SHORT_TTL = Number(env.AS_TEST_SHORT_TTL || 2);
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/;
+if (!LOOPBACK.test(AS_HOST)) {
+  console.error(`[as] AS_HOST=${AS_HOST} is not a loopback address; this development server binds loopback only`);
+  process.exit(2);
+}
+if (!Number.isInteger(AS_PORT) || AS_PORT < 1 || AS_PORT > 65535) {
+  console.error(`[as] AS_PORT=${env.AS_PORT} is not a port number`);
+  process.exit(2);
+}
+const listenHost = AS_HOST.replace(/^\[(.*)\]$/, '$1');
+const hostInUrl = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+const ISSUER = `http://${hostInUrl}:${AS_PORT}`;
+
+// Signing key for ID tokens (access tokens are opaque), new at every start.
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'dev-rs256', alg: 'RS256', use: 'sig' };
+
+const staticClient = (client_id, client_secret, grant_types, extra = {}) => ({
+  client_id,
+  client_secret,
+  grant_types,
+  response_types: [],
+  redirect_uris: [],
+  token_endpoint_auth_method: 'client_secret_basic', // client_secret_post works too
+  ...extra,
+});
+
+const clients = [staticClient(RS_CLIENT_ID, RS_CLIENT_SECRET, [])];
+if (TEST_CLIENTS) {
+  clients.push(staticClient('test-cc', 'test-cc-secret', ['client_credentials'], { scope: RS_SCOPES.join(' ') }));
+  clients.push(staticClient('test-cc-short', 'test-cc-secret', ['client_credentials'], { scope: RS_SCOPES.join(' ') }));
+}
+
+const accessTokenTTL = (_ctx, token, client) => {
+  if (TEST_CLIENTS && client?.clientId === 'test-cc-short') return SHORT_TTL;
+  return token.resourceServer?.accessTokenTTL ?? TOKEN_TTL;
+};
+
+const configuration = {
+  jwks: { keys: [signingKey] },
+  // Every scope a client may put in its registration "scope" must be known here.
+  scopes: ['openid', 'offline_access', ...RS_SCOPES],
+  claims: { openid: ['sub'] },
+  clients,
+  // A client that registers "scope": "mcp:tools" may later ask for any of
+  // RS_SCOPES (step-up), instead of the registered scope being an allow-list.
+  // The validator runs for every client before oidc-provider's own checks.
+  extraClientMetadata: {
+    properties: ['x_dev_scope_widening'],
+    validator(_ctx, key, _value, metadata) {
+      if (key === 'x_dev_scope_widening' && metadata.scope) {
+        metadata.scope = ['openid', 'offline_access', ...RS_SCOPES].join(' ');
+      }
+    },
+  },
+  findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
+  pkce: { required: () => true },
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  ttl: {
+    AccessToken: accessTokenTTL,
+    ClientCredentials: accessTokenTTL,
+    AuthorizationCode: 60,
+    RefreshToken: 3600,
+    Interaction: 600,
+    Session: 3600,
+    Grant: 3600,
+    IdToken: 600,
+  },
+  // Browser-based MCP clients (MCP Inspector) call the token and registration
+  // endpoints cross-origin.  Loopback development server: allow any origin.
+  clientBasedCORS: (_ctx, origin) => origin !== 'null',
+  interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  features: {
+    devInteractions: { enabled: false },
+    registration: { enabled: true },
+    revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+    // The introspection client may introspect any token; other clients only their own.
+    introspection: {
+      enabled: true,
+      allowedPolicy: async (_ctx, client, token) => client.clientId === RS_CLIENT_ID || token.clientId === client.clientId,
+    },
+    clientCredentials: { enabled: TEST_CLIENTS },
+    resourceIndicators: {
+      enabled: true,
+      // Without a "resource" parameter, use the one the grant holds.
+      defaultResource: async (_ctx, _client, oneOf) => oneOf,
+      useGrantedResource: async () => true,
+      getResourceServerInfo: async (_ctx, indicator) => {
+        if (!RESOURCES.includes(indicator)) {
+          throw new errors.InvalidTarget('unknown resource indicator');
+        }
+        return {
+          scope: RS_SCOPES.join(' '),
+          audience: indicator, // aud is the resource exactly as requested
+          accessTokenTTL: TOKEN_TTL,
+          accessTokenFormat: 'opaque',
+        };
+      },
+    },
+  },
+};
+
+const provider = new Provider(ISSUER, configuration);
+
+// Access log: no query strings (codes, state, PKCE), no headers, no bodies,
+// and interaction ids replaced by ":uid".
+const logPath = (path) => path.replace(/^(\/(?:interaction|auth)\/)[^/]+/, '$1:uid');
+const logTarget = (location) => {
+  const u = URL.parse(location, ISSUER);
+  if (!u) return '(unparsable)';
+  return `${u.origin === ISSUER ? '' : u.origin}${logPath(u.pathname)}`;
+};
+provider.use(async (ctx, next) => {
+  const started = Date.now();
+  try {
+    await next();
+  } finally {
+    const loc = ctx.response.get('location');
+    const target = loc ? ` -> ${logTarget(loc)}` : '';
+    console.log(`[as] ${ctx.method} ${logPath(ctx.path)} ${ctx.status}${target} ${Date.now() - started}ms`);
+  }
+});
+
+// Self-approving interaction: log in ACCOUNT, grant what the client asked for.
+provider.use(async (ctx, next) => {
+  const m = /^\/interaction\/([^/]+)$/.exec(ctx.path);
+  if (!m || ctx.method !== 'GET') return next();
+  const { prompt, params, session, grantId } = await provider.interactionDetails(ctx.req, ctx.res);
+  let result;
+  if (prompt.name === 'login') {
+    result = { login: { accountId: ACCOUNT } };
+  } else if (prompt.name === 'consent') {
+    const grant = grantId
+      ? await provider.Grant.find(grantId)
+      : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+    const d = prompt.details;
+    if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
+    if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
+      grant.addResourceScope(indicator, scopes.join(' '));
+    }
+    result = { consent: { grantId: await grant.save() } };
+  } else {
+    ctx.throw(501, `prompt ${prompt.name} is not handled by the development server`);
+  }
+  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+  ctx.status = 303;
+  ctx.redirect(returnTo);
+});
+
+// oidc-provider reports some errors through events; print only their names.
+provider.on('server_error', (_ctx, err) => console.log(`[as] server_error: ${err?.name ?? 'error'}`));
+
+const server = http.createServer(provider.callback());
+server.on('error', (err) => {
+  console.error(`[as] cannot listen on ${AS_HOST}:${AS_PORT}: ${err.code ?? err.message}`);
+  process.exit(1);
+});
+server.listen(AS_PORT, listenHost, () => {
+  console.log(`[as] issuer ${ISSUER}`);
+  console.log(`[as] resources: ${RESOURCES.join(' ')}; scopes: ${RS_SCOPES.join(' ')}`);
+  console.log(`[as] introspection: ${ISSUER}/token/introspection, client ${RS_CLIENT_ID} (client_secret_basic or client_secret_post)`);
+  if (TEST_CLIENTS) console.log(`[as] test clients enabled: test-cc, test-cc-short (ttl ${SHORT_TTL}s), grant client_credentials`);
+  console.log('[as] ready');
+});
+
+let stopping = false;
+const stop = (signal) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[as] ${signal}: shutting down`);
+  server.close(() => process.exit(0));
+  server.closeAllConnections?.();
+  setTimeout(() => process.exit(0), 2000).unref();
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

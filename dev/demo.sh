@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# make demo: run mod_mcp_auth for real on this machine, in the foreground.
+#
+#   authorization server  dev/authserver.mjs        http://127.0.0.1:8080
+#   Apache + mod_mcp_auth conf/demo.conf            http://127.0.0.1:3000/mcp
+#
+# Needs root (Apache switches its children to www-data), a built module
+# (.libs/mod_mcp_auth.so) and the npm packages (npm ci).  Ctrl-C or SIGTERM
+# stops everything this script started, by PID.  DEMO_PORT and DEMO_AS_PORT
+# change the two ports.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+REPO=$PWD
+PORT=${DEMO_PORT:-3000}
+AS_PORT=${DEMO_AS_PORT:-8080}
+AS_URL="http://127.0.0.1:$AS_PORT"
+MCP_URL="http://127.0.0.1:$PORT/mcp"
+MODULE="$REPO/.libs/mod_mcp_auth.so"
+
+die() { echo "demo: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root: Apache starts as root and runs its children as www-data"
+[ -x /usr/sbin/apache2 ] || die "/usr/sbin/apache2 is missing (bash dev/install-deps.sh)"
+[ -f "$MODULE" ] || die "$MODULE is missing: build it first (make)"
+if [ ! -d node_modules/oidc-provider ] || [ ! -d node_modules/@modelcontextprotocol/sdk ]; then
+  die "node packages are missing: npm ci (or bash dev/install-deps.sh)"
+fi
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$PORT" "$AS_PORT"; do
+  port_in_use "$p" && die "port $p on 127.0.0.1 is already in use; stop what listens there (ss -ltnp 'sport = :$p') and retry"
+done
+
+# Run directory: .run/demo in the repository (gitignored), if www-data can
+# reach it (every directory on the way needs o+x); otherwise under /tmp.
+RUN="$REPO/.run/demo"
+mkdir -p "$RUN/htdocs" && chmod 755 "$REPO/.run" "$RUN" "$RUN/htdocs"
+if ! runuser -u www-data -- test -x "$RUN/htdocs" 2>/dev/null; then
+  RUN=$(mktemp -d /tmp/mcp-demo.XXXXXX) && mkdir -p "$RUN/htdocs" && chmod 755 "$RUN" "$RUN/htdocs"
+  echo "demo: www-data cannot reach $REPO/.run/demo; using $RUN"
+fi
+rm -f "$RUN/httpd.pid"
+
+AS_PID=""
+HTTPD_PID=""
+stopping=""
+# shellcheck disable=SC2317  # called from the traps
+cleanup() {
+  [ -n "$stopping" ] && return
+  stopping=1
+  trap - INT TERM EXIT
+  echo
+  if [ -n "$HTTPD_PID" ]; then
+    local pid
+    pid=$(cat "$RUN/httpd.pid" 2>/dev/null || echo "$HTTPD_PID")
+    echo "demo: stopping Apache (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null
+  fi
+  if [ -n "$AS_PID" ]; then
+    echo "demo: stopping the authorization server (pid $AS_PID)"
+    kill -TERM "$AS_PID" 2>/dev/null
+  fi
+  for pid in $HTTPD_PID $AS_PID; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+  echo "demo: stopped"
+}
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap cleanup EXIT
+
+wait_port() { # port pid what
+  for _ in $(seq 1 100); do
+    port_in_use "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+echo "demo: starting the development authorization server on $AS_URL"
+AS_HOST=127.0.0.1 AS_PORT=$AS_PORT MCP_RESOURCES="$MCP_URL" RS_CLIENT_SECRET=dev-secret \
+  node dev/authserver.mjs &
+AS_PID=$!
+wait_port "$AS_PORT" "$AS_PID" || die "the authorization server did not start"
+
+echo "demo: starting Apache with mod_mcp_auth on http://127.0.0.1:$PORT"
+# setsid: mpm_prefork would signal its whole process group when stopped;
+# not detached by bash, so $! is Apache's own PID (the one in its PidFile).
+setsid /usr/sbin/apache2 -f "$REPO/conf/demo.conf" -DFOREGROUND \
+  -C "Define RUN $RUN" -C "Define MODULE $MODULE" \
+  -C "Define PORT $PORT" -C "Define AS_URL $AS_URL" \
+  >"$RUN/stdout.log" 2>&1 &
+HTTPD_PID=$!
+if ! wait_port "$PORT" "$HTTPD_PID"; then
+  cat "$RUN/stdout.log" >&2
+  grep -v ':trace' "$RUN/error.log" 2>/dev/null | tail -20 >&2
+  die "Apache did not start (see above, and $RUN/error.log)"
+fi
+
+status=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$MCP_URL" \
+  -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+  -d '{"jsonrpc":"2.0","id":1,"method":"ping"}')
+prm=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/.well-known/oauth-protected-resource/mcp")
+
+cat <<EOF
+
+================================================================================
+ mod_mcp_auth demo is running.  Ctrl-C stops it.
+
+   MCP endpoint           $MCP_URL   (Apache pid $HTTPD_PID; needs scope mcp:tools)
+                          without a token: HTTP $status (401 expected)
+   resource metadata      http://127.0.0.1:$PORT/.well-known/oauth-protected-resource/mcp  (HTTP $prm)
+   authorization server   $AS_URL   (node pid $AS_PID; logs in "demo-user" by itself)
+   Apache logs            $RUN/error.log
+                          $RUN/access.log
+
+ Connect with
+   the MCP SDK client     node dev/connect.mjs
+   curl                   curl -i -X POST $MCP_URL -H 'Content-Type: application/json' \\
+                               -d '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+   VS Code                .vscode/mcp.json:
+                            { "servers": { "mod_mcp_auth-demo": { "type": "http", "url": "$MCP_URL" } } }
+                          or Command Palette > "MCP: Add Server" > HTTP > $MCP_URL
+   MCP Inspector          npx @modelcontextprotocol/inspector
+                          Transport Type "Streamable HTTP", URL $MCP_URL, Connect
+                          (the sign-in completes by itself; Apache allows origin http://localhost:6274)
+================================================================================
+
+EOF
+
+# Stay in the foreground until one of the two stops, or a signal arrives.
+wait -n "$AS_PID" "$HTTPD_PID"
+echo "demo: a server stopped by itself; stopping the other"
+exit 1

@@ -1,0 +1,121 @@
+// The official MCP TypeScript SDK client (dev/connect.mjs) against Apache +
+// mod_mcp_auth + the development AS: the whole MCP authorization flow, then
+// the tools.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { startApache } from './lib/apache.mjs';
+import { REPO, freePorts, makeRunDir, track, untrack } from './lib/env.mjs';
+import { startAuthServer } from './lib/authserver.mjs';
+import { prmUrl } from './lib/expect.mjs';
+import { fileSuite } from './lib/suite.mjs';
+
+const suite = fileSuite('060-sdk-flow');
+let as; let R;
+
+before(async () => {
+  const [P] = await freePorts(1);
+  R = `http://127.0.0.1:${P}/mcp`;
+  as = suite.started(await startAuthServer({ name: 'as-060', resources: [R] }));
+  suite.addLogs(as.logFile);
+  const httpd = suite.started(await startApache({
+    name: 'sdk-flow',
+    ports: [P],
+    body: `
+<Location /mcp>
+  AuthType MCP
+  MCPAuthResource          ${R}
+  MCPAuthIssuer            ${as.issuer}
+  # Loopback test server only: plain http to the authorization server.
+  MCPAuthAllowHTTP         On
+  MCPAuthIntrospectionURL  ${as.introspectionUrl}
+  MCPAuthIntrospectionAuth client_secret_basic mcp-rs dev-secret
+  MCPAuthRequireScope      mcp:tools
+  MCPAuthResourceName      "mod_mcp_auth SDK flow test"
+  Require valid-user
+  SetHandler mcp
+</Location>
+`,
+  }));
+  suite.addLogs(...httpd.logFiles());
+});
+
+after(() => suite.stopAll());
+
+function runConnect(url, dir) {
+  const record = path.join(dir, 'connect-record.json');
+  const secretsFile = path.join(dir, 'connect.secrets.json');
+  const logFile = path.join(dir, 'connect.log');
+  const out = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [path.join(REPO, 'dev/connect.mjs'), url], {
+    cwd: REPO,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, MCP_CONNECT_RECORD: record, MCP_CONNECT_SECRETS: secretsFile, MCP_CONNECT_TIMEOUT_MS: '30000' },
+  });
+  closeSync(out);
+  track(child.pid, 'connect.mjs');
+  return new Promise((resolve) => {
+    child.on('exit', (code) => {
+      untrack(child.pid);
+      resolve({
+        code,
+        log: readFileSync(logFile, 'utf8'),
+        logFile,
+        record: existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : undefined,
+        secrets: existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, 'utf8')) : [],
+      });
+    });
+  });
+}
+
+// Index of the first record at or after `from` that matches, or -1.
+const findFrom = (records, from, pred) => {
+  const i = records.slice(from).findIndex(pred);
+  return i < 0 ? -1 : from + i;
+};
+
+test('the SDK client completes the OAuth flow and calls add and multiply', async () => {
+  const dir = makeRunDir('connect');
+  const run = await runConnect(R, dir);
+  suite.addLogs(run.logFile);
+  for (const s of run.secrets) suite.secrets.add(s.value, s.label);
+  assert.equal(run.code, 0, run.log);
+  const { records, results } = run.record;
+  assert.equal(results.add.structured, 5);
+  assert.equal(results.add.text, '5');
+  assert.equal(results.multiply.structured, 10);
+  assert.equal(results.multiply.text, '10');
+  assert.equal(results.serverInfo?.name, 'mod_mcp_auth');
+  assert.deepEqual([...results.tools].sort(), ['add', 'multiply']);
+
+  const prm = prmUrl(R);
+  const steps = [
+    ['POST /mcp → 401 with resource_metadata', (r) => r.method === 'POST' && r.url === R && r.status === 401
+      && r.wwwAuthenticate?.startsWith('Bearer ') && r.wwwAuthenticate.includes(`resource_metadata="${prm}"`)],
+    ['GET PRM → 200', (r) => r.method === 'GET' && r.url === prm && r.status === 200],
+    ['GET AS metadata → 200', (r) => r.method === 'GET' && r.url.startsWith(`${as.issuer}/.well-known/`) && r.status === 200],
+    ['POST /reg → 201', (r) => r.method === 'POST' && r.url === `${as.issuer}/reg` && r.status === 201],
+    ['token request → 200', (r) => r.method === 'POST' && r.url === `${as.issuer}/token` && r.grant_type === 'authorization_code' && r.status === 200],
+    ['POST /mcp initialize with a token → 200', (r) => r.method === 'POST' && r.url === R && r.rpc === 'initialize' && r.authorization === 'Bearer' && r.status === 200],
+    ['POST /mcp tools/list → 200', (r) => r.url === R && r.rpc === 'tools/list' && r.status === 200],
+    ['POST /mcp tools/call add → 200', (r) => r.url === R && r.rpc === 'tools/call' && r.tool === 'add' && r.status === 200],
+    ['POST /mcp tools/call multiply → 200', (r) => r.url === R && r.rpc === 'tools/call' && r.tool === 'multiply' && r.status === 200],
+  ];
+  let at = 0;
+  for (const [label, pred] of steps) {
+    const i = findFrom(records, at, pred);
+    assert.ok(i >= 0, `${label}: not found after request #${at}\n${JSON.stringify(records, null, 1)}`);
+    at = i + 1;
+  }
+  // Every request to the MCP endpoint after the token carries it.
+  const firstAuthed = records.findIndex((r) => r.url === R && r.authorization);
+  for (const r of records.slice(firstAuthed).filter((x) => x.url === R)) {
+    assert.equal(r.authorization, 'Bearer', `#${r.n} ${r.method} without a token`);
+  }
+});
+
+test('no token, secret or Authorization value in any log', async () => {
+  assert.deepEqual(await suite.secretFindings(), []);
+});

@@ -1,0 +1,75 @@
+// Bad directive values stop Apache at configuration time (apache2 -t), with
+// a message that names the directive.  Each case changes one thing in a
+// configuration that passes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { configTest, assertModuleBuilt } from './lib/apache.mjs';
+
+// Everything https, so that MCPAuthAllowHTTP is not needed.
+const GOOD = {
+  allowHttp: '',
+  resource: 'MCPAuthResource https://mcp.example.com/mcp',
+  issuer: 'MCPAuthIssuer https://auth.example.com',
+  introspection: 'MCPAuthIntrospectionURL https://auth.example.com/token/introspection',
+  auth: 'MCPAuthIntrospectionAuth client_secret_basic mcp-rs dev-secret',
+  scope: 'MCPAuthRequireScope mcp:tools',
+  extra: '',
+};
+
+const body = (o) => `
+${o.allowHttp}
+<Location /mcp>
+  AuthType MCP
+  ${o.resource}
+  ${o.issuer}
+  ${o.introspection}
+  ${o.auth}
+  ${o.scope}
+  ${o.extra}
+  Require valid-user
+  SetHandler mcp
+</Location>
+`;
+
+const CASES = [
+  ['MCPAuthResource', 'a resource that is not an absolute URI', { resource: 'MCPAuthResource mcp.example.com' }],
+  ['MCPAuthResource', 'a resource with a fragment', { resource: 'MCPAuthResource https://x/mcp#frag' }],
+  ['MCPAuthResource', 'a relative resource', { resource: 'MCPAuthResource /mcp' }],
+  ['MCPAuthResourceAlias', 'an alias that is not an absolute URI', { extra: 'MCPAuthResourceAlias mcp.example.com/mcp' }],
+  ['MCPAuthTimeout', 'a timeout that is not a duration', { extra: 'MCPAuthTimeout abc' }],
+  ['MCPAuthTimeout', 'a connect timeout that is not a duration', { extra: 'MCPAuthTimeout 5s soon' }],
+  ['MCPAuthClockSkew', 'a clock skew that is not a duration', { extra: 'MCPAuthClockSkew abc' }],
+  ['MCPAuthMaxResponseSize', 'a size that is not a number', { extra: 'MCPAuthMaxResponseSize lots' }],
+  ['MCPMaxBodySize', 'a negative body size', { extra: 'MCPMaxBodySize -1' }],
+  ['MCPAuthIntrospectionAuth', 'an unsupported client authentication method', { auth: 'MCPAuthIntrospectionAuth private_key_jwt a b' }],
+  ['MCPAuthIntrospectionAuth', 'a missing secret', { auth: 'MCPAuthIntrospectionAuth client_secret_basic mcp-rs' }],
+  ['MCPAuthIntrospectionURL', 'an http:// introspection URL without MCPAuthAllowHTTP On',
+    { introspection: 'MCPAuthIntrospectionURL http://auth.example.com/token/introspection' }],
+  ['MCPAuthRequireScope', 'a scope with a double quote', { scope: `MCPAuthRequireScope 'bad"scope'` }],
+  ['MCPAuthIssuer', 'a protected resource without MCPAuthIssuer', { issuer: '' }],
+  ['MCPAuthAllowHTTP', 'a flag that is neither On nor Off', { allowHttp: 'MCPAuthAllowHTTP maybe' }],
+];
+
+test('the unchanged configuration passes apache2 -t', async () => {
+  assertModuleBuilt();
+  const { code, output } = await configTest({ name: 'good', body: body(GOOD) });
+  assert.equal(code, 0, output);
+  assert.match(output, /Syntax OK/);
+});
+
+test('the same configuration with plain http and MCPAuthAllowHTTP On passes apache2 -t', async () => {
+  const { code, output } = await configTest({
+    name: 'good-http',
+    body: body({ ...GOOD, allowHttp: 'MCPAuthAllowHTTP On', introspection: 'MCPAuthIntrospectionURL http://127.0.0.1:9/token/introspection' }),
+  });
+  assert.equal(code, 0, output);
+});
+
+CASES.forEach(([directive, label, change], i) => {
+  test(`apache2 -t fails and names ${directive}: ${label}`, async () => {
+    // (the run directory must not be named after the directive: the message quotes its path)
+    const { code, output } = await configTest({ name: `case${i}`, body: body({ ...GOOD, ...change }) });
+    assert.notEqual(code, 0, `apache2 -t accepted it:\n${output}`);
+    assert.ok(output.includes(directive), `the message does not name ${directive}:\n${output}`);
+  });
+});

@@ -1,0 +1,158 @@
+// A small fake RFC 7662 introspection endpoint that exists only to inject
+// faults into mod_mcp_auth.  Never a real authorization server.
+//
+// The behaviour comes from the token (the part before the first "."; the rest
+// makes each token unique, so no verdict cache can hide a request), or from
+// the request path /b/<behaviour>, which wins:
+//
+//   ok          active, iss = issuer, aud = the resource (resourceByPath[path],
+//               else resource), sub alice, client_id
+//               fault-client, scope "mcp:tools", token_type Bearer, exp in 5 min
+//   inactive    {"active":false}          (also any unknown behaviour)
+//   lie-iss     ok, but iss is another issuer
+//   lie-aud     ok, but aud is another resource
+//   lie-noaud   ok, without aud
+//   lie-exp     ok, but exp is an hour ago
+//   lie-nbf     ok, but nbf is an hour ahead
+//   lie-dpop    ok, but token_type is "DPoP"
+//   lie-scope   ok, but scope is "mcp:admin"
+//   aud-array   ok, with aud = [another resource, resource]
+//   hang        accepts the request and never answers
+//   http500     HTTP 500 / http502: HTTP 502 (JSON error bodies)
+//   badjson     HTTP 200 with a truncated JSON document
+//   huge        HTTP 200 with a valid 10 MiB JSON document
+//   activestr   HTTP 200 with "active":"true" (a string)
+//   redirect    HTTP 302 to redirectTo (must never be followed)
+//
+// Every request is recorded (method, path, headers, raw body, parsed form)
+// in `requests`.  As a program (node tests/integration/fault-as.mjs) it
+// listens on FAULT_PORT with FAULT_RESOURCE / FAULT_REDIRECT and answers
+// GET /_requests with that record.
+import http from 'node:http';
+import { pathToFileURL } from 'node:url';
+
+const now = () => Math.floor(Date.now() / 1000);
+const OTHER = 'http://127.0.0.1:9/not-this-resource';
+
+function claims(kind, { issuer, resource }) {
+  // resource: the resource this request is about (see resourceFor()).
+  const base = {
+    active: true,
+    iss: issuer,
+    aud: resource,
+    sub: 'alice',
+    client_id: 'fault-client',
+    scope: 'mcp:tools',
+    token_type: 'Bearer',
+    iat: now() - 10,
+    exp: now() + 300,
+  };
+  switch (kind) {
+    case 'ok': return base;
+    case 'lie-iss': return { ...base, iss: 'http://evil.example.com' };
+    case 'lie-aud': return { ...base, aud: OTHER };
+    case 'lie-noaud': { const { aud: _drop, ...rest } = base; return rest; }
+    case 'lie-exp': return { ...base, iat: now() - 7200, exp: now() - 3600 };
+    case 'lie-nbf': return { ...base, nbf: now() + 3600 };
+    case 'lie-dpop': return { ...base, token_type: 'DPoP' };
+    case 'lie-scope': return { ...base, scope: 'mcp:admin' };
+    case 'aud-array': return { ...base, aud: [OTHER, resource] };
+    default: return { active: false };
+  }
+}
+
+export function behaviourOf(path, token) {
+  const m = /^\/b\/([^/?]+)/.exec(path);
+  if (m) return m[1];
+  return String(token ?? '').split('.')[0];
+}
+
+// resourceByPath: { '/introspect/x': 'http://…/x/mcp' } for several protected
+// Locations that share this fake AS; other paths get `resource`.
+export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, resourceByPath = {}, issuer, redirectTo } = {}) {
+  const requests = [];
+  const sockets = new Set();
+  const state = { resource, resourceByPath, issuer, redirectTo };
+  const stateFor = (pathname) => ({ ...state, resource: state.resourceByPath[pathname] ?? state.resource });
+
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(req.url, 'http://fault.invalid');
+      if (req.method === 'GET' && url.pathname === '/_requests') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(requests));
+        return;
+      }
+      const form = Object.fromEntries(new URLSearchParams(body));
+      const kind = behaviourOf(url.pathname, form.token);
+      requests.push({ method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, body, form, kind, at: Date.now() });
+      const json = (status, obj) => {
+        const text = typeof obj === 'string' ? obj : JSON.stringify(obj);
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      };
+      switch (kind) {
+        case 'hang':
+          return; // keep the connection open, answer never
+        case 'http500':
+          return json(500, { error: 'server_error' });
+        case 'http502':
+          return json(502, { error: 'bad_gateway' });
+        case 'badjson':
+          return json(200, '{"active": tru');
+        case 'huge': {
+          const pad = 'x'.repeat(10 * 1024 * 1024);
+          return json(200, `{"active":true,"pad":"${pad}"}`);
+        }
+        case 'activestr':
+          return json(200, { ...claims('ok', stateFor(url.pathname)), active: 'true' });
+        case 'redirect':
+          res.writeHead(302, { location: state.redirectTo ?? 'http://127.0.0.1:9/', 'content-length': 0 });
+          return res.end();
+        default:
+          return json(200, claims(kind, stateFor(url.pathname)));
+      }
+    });
+  });
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const url = `http://${host}:${server.address().port}`;
+  if (!state.issuer) state.issuer = url;
+
+  return {
+    url,
+    port: server.address().port,
+    requests,
+    get issuer() { return state.issuer; },
+    set resource(v) { state.resource = v; },
+    set resourceByPath(v) { state.resourceByPath = v; },
+    set redirectTo(v) { state.redirectTo = v; },
+    reset() { requests.length = 0; },
+    // Requests whose token (or path behaviour) is `token`.
+    requestsFor(token) { return requests.filter((r) => r.form.token === token); },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+    stop() { return this.close(); },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const fault = await startFaultAS({
+    port: Number(process.env.FAULT_PORT || 0),
+    resource: process.env.FAULT_RESOURCE || 'http://127.0.0.1:3000/mcp',
+    issuer: process.env.FAULT_ISSUER,
+    redirectTo: process.env.FAULT_REDIRECT,
+  });
+  console.log(`[fault-as] listening on ${fault.url} (issuer ${fault.issuer})`);
+  const stop = () => fault.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
