@@ -67,8 +67,8 @@ cleanup() {
   done
   echo "demo: stopped"
 }
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
+trap 'cleanup; exit 0' INT   # a requested stop is a clean end
+trap 'cleanup; exit 0' TERM
 trap cleanup EXIT
 
 wait_port() { # port pid what
