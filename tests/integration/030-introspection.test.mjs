@@ -192,6 +192,15 @@ test('identity: REMOTE_USER, notes and environment from sub, client_id and scope
   assert.equal(await accessLine('/ident/mcp', from), '127.0.0.1 alice "POST /ident/mcp HTTP/1.1" q="" 200 sub=alice client=fault-client scope="mcp:tools"');
 });
 
+test('connections to the introspection endpoint are kept alive and reused', async () => {
+  const t = secrets.fault('ok');
+  for (let i = 0; i < 4; i++) assertInitialized(await rpc(R.ident, init, { token: t }));
+  const ports = new Set(fault.requestsFor(t).map((r) => r.remotePort));
+  assert.equal(fault.requestsFor(t).length, 4);
+  // one Apache child serves these one after the other: one connection
+  assert.equal(ports.size, 1, `client ports seen: ${[...ports].join(', ')}`);
+});
+
 test('identity without sub: REMOTE_USER is client_id', async () => {
   const { token: t } = await token({ resource: R.mcp });
   await sleep(200); // let earlier lines reach the log

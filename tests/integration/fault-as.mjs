@@ -88,7 +88,7 @@ export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, res
       }
       const form = Object.fromEntries(new URLSearchParams(body));
       const kind = behaviourOf(url.pathname, form.token);
-      requests.push({ method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, body, form, kind, at: Date.now() });
+      requests.push({ method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, body, form, kind, at: Date.now(), remotePort: req.socket.remotePort });
       const json = (status, obj) => {
         const text = typeof obj === 'string' ? obj : JSON.stringify(obj);
         res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
