@@ -41,6 +41,7 @@ module AP_MODULE_DECLARE_DATA mcp_auth_module = {
  * read-only once sealed) and the pool of curl handles (one per child). */
 static mcp_tools_t *tools;
 static mcp_http_client_t *http_client;
+static mcp_flight_t *flight;
 
 const mcp_tools_t *mcp_tools(void)
 {
@@ -50,6 +51,11 @@ const mcp_tools_t *mcp_tools(void)
 mcp_http_client_t *mcp_http_client(void)
 {
     return http_client;
+}
+
+mcp_flight_t *mcp_flight(void)
+{
+    return flight;
 }
 
 /* Apache's own trace logging writes the request line (core, TRACE5) and
@@ -145,6 +151,12 @@ static void child_init(apr_pool_t *pchild, server_rec *s)
                      "cannot create the HTTP client pool");
         http_client = NULL;
     }
+    if ((rv = mcp_flight_create(&flight, pchild)) != APR_SUCCESS) {
+        /* without it threads validate one token side by side */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, MCPLOGNO(00005)
+                     "cannot create the single-flight table");
+        flight = NULL;
+    }
 }
 
 static void register_hooks(apr_pool_t *p)
@@ -155,6 +167,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_pre_read_request(pre_read_request, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_post_read_request(post_read_request, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
+    mcp_cache_register_hooks(p);
     mcp_authn_register_hooks(p);
     mcp_handler_register_hooks(p);
 }

@@ -5,6 +5,34 @@
 #include "mcp_resource.h"
 #include "mcp_util.h"
 
+static const char *const REASONS[MCP_REASON_COUNT] = {
+    NULL,
+    "the access token is not active",
+    "the access token type is not Bearer",
+    "the access token expired",
+    "the access token is not valid yet",
+    "the access token was issued by an unexpected issuer",
+    "the access token was not issued for this resource",
+    "the access token lacks a required scope",
+};
+
+const char *mcp_reason_text(int reason)
+{
+    return reason > 0 && reason < MCP_REASON_COUNT ? REASONS[reason] : NULL;
+}
+
+int mcp_reason_of(const char *desc)
+{
+    int i;
+
+    for (i = 1; desc && i < MCP_REASON_COUNT; ++i) {
+        if (desc == REASONS[i] || !strcmp(desc, REASONS[i])) {
+            return i;
+        }
+    }
+    return MCP_REASON_NONE;
+}
+
 mcp_claims_t *mcp_claims_create(apr_pool_t *p)
 {
     mcp_claims_t *c = apr_pcalloc(p, sizeof(*c));
@@ -33,33 +61,33 @@ mcp_verdict_e mcp_claims_check(apr_pool_t *p, const mcp_claims_t *c,
 
     *pdesc = NULL;
     if (!c->active) {
-        *pdesc = "the access token is not active";
+        *pdesc = REASONS[MCP_REASON_INACTIVE];
         return MCP_INVALID_TOKEN;
     }
     if (c->token_type && strcasecmp(c->token_type, "Bearer") != 0) {
         /* e.g. a DPoP-bound token presented without its proof */
-        *pdesc = "the access token type is not Bearer";
+        *pdesc = REASONS[MCP_REASON_TYPE];
         return MCP_INVALID_TOKEN;
     }
     if (c->exp != MCP_TIME_ABSENT && now >= c->exp + skew) {
-        *pdesc = "the access token expired";
+        *pdesc = REASONS[MCP_REASON_EXPIRED];
         return MCP_INVALID_TOKEN;
     }
     if (c->nbf != MCP_TIME_ABSENT && now + skew < c->nbf) {
-        *pdesc = "the access token is not valid yet";
+        *pdesc = REASONS[MCP_REASON_NOT_YET_VALID];
         return MCP_INVALID_TOKEN;
     }
     if (c->iss && !issuer_known(dc, c->iss)) {
-        *pdesc = "the access token was issued by an unexpected issuer";
+        *pdesc = REASONS[MCP_REASON_ISSUER];
         return MCP_INVALID_TOKEN;
     }
     /* RFC 8707 / MCP: a token without our audience is not for us */
     if (!mcp_resource_audience_match(p, c->aud, mcp_conf_audiences(dc))) {
-        *pdesc = "the access token was not issued for this resource";
+        *pdesc = REASONS[MCP_REASON_AUDIENCE];
         return MCP_INVALID_TOKEN;
     }
     if (!mcp_scopes_cover(c->scopes, dc->required_scopes)) {
-        *pdesc = "the access token lacks a required scope";
+        *pdesc = REASONS[MCP_REASON_SCOPE];
         return MCP_INSUFFICIENT_SCOPE;
     }
     return MCP_OK;

@@ -8,6 +8,25 @@
 #include "mcp.h"
 #include "mcp_conf.h"
 
+/* Why a token is refused: a fixed set of descriptions, safe to send to
+ * clients, that cache entries store by number. */
+typedef enum {
+    MCP_REASON_NONE = 0,
+    MCP_REASON_INACTIVE,
+    MCP_REASON_TYPE,
+    MCP_REASON_EXPIRED,
+    MCP_REASON_NOT_YET_VALID,
+    MCP_REASON_ISSUER,
+    MCP_REASON_AUDIENCE,
+    MCP_REASON_SCOPE,
+    MCP_REASON_COUNT
+} mcp_reason_e;
+
+/* The description of a reason (NULL for MCP_REASON_NONE or out of range),
+ * and the reason of a description returned by mcp_claims_check. */
+const char *mcp_reason_text(int reason);
+int mcp_reason_of(const char *desc);
+
 /* Empty claims: inactive, every claim absent. */
 mcp_claims_t *mcp_claims_create(apr_pool_t *p);
 

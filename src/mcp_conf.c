@@ -21,6 +21,9 @@ mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p)
     dc->max_response = MCP_UNSET;
     dc->allow_http = MCP_UNSET;
     dc->max_body = MCP_UNSET;
+    dc->cache_max_ttl = MCP_UNSET;
+    dc->cache_neg_ttl = MCP_UNSET;
+    dc->cache_noexp_ttl = MCP_UNSET;
     return dc;
 }
 
@@ -55,6 +58,9 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     MERGE_VAL(max_response);
     MERGE_VAL(allow_http);
     MERGE_VAL(max_body);
+    MERGE_VAL(cache_max_ttl);
+    MERGE_VAL(cache_neg_ttl);
+    MERGE_VAL(cache_noexp_ttl);
     MERGE_PTR(allow_origins);
 
     /* accepted audiences follow the resource and aliases they come from */
@@ -115,6 +121,24 @@ apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc)
 int mcp_conf_allow_http(const mcp_dir_conf_t *dc)
 {
     return dc->allow_http == 1;
+}
+
+apr_interval_time_t mcp_conf_cache_max_ttl(const mcp_dir_conf_t *dc)
+{
+    return dc->cache_max_ttl != MCP_UNSET ? dc->cache_max_ttl
+                                          : MCP_DEFAULT_CACHE_MAX_TTL;
+}
+
+apr_interval_time_t mcp_conf_cache_neg_ttl(const mcp_dir_conf_t *dc)
+{
+    return dc->cache_neg_ttl != MCP_UNSET ? dc->cache_neg_ttl
+                                          : MCP_DEFAULT_CACHE_NEG_TTL;
+}
+
+apr_interval_time_t mcp_conf_cache_noexp_ttl(const mcp_dir_conf_t *dc)
+{
+    return dc->cache_noexp_ttl != MCP_UNSET ? dc->cache_noexp_ttl
+                                            : MCP_DEFAULT_CACHE_NOEXP_TTL;
 }
 
 mcp_client_auth_e mcp_conf_client_auth(const mcp_dir_conf_t *dc)

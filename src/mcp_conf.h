@@ -15,6 +15,9 @@
 #define MCP_DEFAULT_CLOCK_SKEW       apr_time_from_sec(30)
 #define MCP_DEFAULT_MAX_RESPONSE     (64 * 1024)
 #define MCP_DEFAULT_MAX_BODY         (1024 * 1024)
+#define MCP_DEFAULT_CACHE_MAX_TTL    apr_time_from_sec(60)
+#define MCP_DEFAULT_CACHE_NEG_TTL    apr_time_from_sec(5)
+#define MCP_DEFAULT_CACHE_NOEXP_TTL  0
 
 typedef enum {
     MCP_CLIENT_AUTH_NONE = 0,
@@ -43,6 +46,10 @@ typedef struct mcp_dir_conf_t {
     apr_interval_time_t clock_skew;
     apr_off_t max_response;
     int allow_http;
+    /* the verdict cache */
+    apr_interval_time_t cache_max_ttl;
+    apr_interval_time_t cache_neg_ttl;
+    apr_interval_time_t cache_noexp_ttl;
     /* the MCP endpoint */
     apr_off_t max_body;
     apr_array_header_t *allow_origins;
@@ -70,6 +77,9 @@ apr_interval_time_t mcp_conf_clock_skew(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc);
 int mcp_conf_allow_http(const mcp_dir_conf_t *dc);
+apr_interval_time_t mcp_conf_cache_max_ttl(const mcp_dir_conf_t *dc);
+apr_interval_time_t mcp_conf_cache_neg_ttl(const mcp_dir_conf_t *dc);
+apr_interval_time_t mcp_conf_cache_noexp_ttl(const mcp_dir_conf_t *dc);
 mcp_client_auth_e mcp_conf_client_auth(const mcp_dir_conf_t *dc);
 /* The scopes published in metadata: MCPAuthScopesSupported, else the
  * required scopes. */

@@ -8,7 +8,9 @@
 #include "http_config.h"
 #include "http_log.h"
 
+#include "mcp_cache.h"
 #include "mcp_conf.h"
+#include "mcp_flight.h"
 #include "mcp_http.h"
 #include "mcp_tools.h"
 
@@ -54,8 +56,47 @@ int mcp_origin_check(request_rec *r, const mcp_dir_conf_t *dc);
 /* Answer status with a JSON body, from a hook that returns `status`. */
 int mcp_error_response(request_rec *r, int status, const char *json);
 
+/* mod_mcp_auth_cache.c: the verdict cache and the counters */
+typedef enum {
+    MCP_COUNT_HITS,
+    MCP_COUNT_NEGATIVE_HITS,
+    MCP_COUNT_MISSES,
+    MCP_COUNT_VALIDATIONS,
+    MCP_COUNT_ERRORS,
+    MCP_COUNT_WAITS,
+    MCP_COUNTER_COUNT
+} mcp_counter_e;
+
+const char *mcp_cmd_cache(cmd_parms *cmd, void *dconf, const char *arg);
+const char *mcp_cmd_cache_secret(cmd_parms *cmd, void *dconf,
+                                 const char *arg);
+void mcp_cache_register_hooks(apr_pool_t *p);
+int mcp_cache_enabled(void);
+const unsigned char *mcp_cache_secret(void);
+void mcp_count(mcp_counter_e which);
+/* A rate-limited warning about the cache (and a count of it). */
+void mcp_cache_warn(request_rec *r, const char *what);
+/* APR_SUCCESS or APR_NOTFOUND; trouble is logged and reads as a miss.
+ * *plen: in, the room in buf; out, the length. */
+apr_status_t mcp_socache_get(request_rec *r, const unsigned char *id,
+                             unsigned char *buf, apr_size_t *plen);
+void mcp_socache_set(request_rec *r, const unsigned char *id,
+                     const unsigned char *data, apr_size_t len,
+                     apr_interval_time_t ttl);
+void mcp_socache_del(request_rec *r, const unsigned char *id);
+/* Store unless present: APR_SUCCESS (stored), APR_EEXIST, or trouble. */
+apr_status_t mcp_socache_add(request_rec *r, const unsigned char *id,
+                             const unsigned char *data, apr_size_t len,
+                             apr_interval_time_t ttl);
+
+/* mod_mcp_auth_verdict.c: one validation per token */
+mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
+                          const char *token, mcp_claims_t **pclaims,
+                          const char **pdesc);
+
 /* mod_mcp_auth.c: process-wide state */
 mcp_http_client_t *mcp_http_client(void);
+mcp_flight_t *mcp_flight(void);
 const mcp_tools_t *mcp_tools(void);
 
 #endif /* MOD_MCP_AUTH_H */

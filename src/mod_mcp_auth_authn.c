@@ -13,8 +13,6 @@
 
 #include "mod_mcp_auth.h"
 #include "mcp_challenge.h"
-#include "mcp_claims.h"
-#include "mcp_introspect.h"
 #include "mcp_resource.h"
 #include "mcp_util.h"
 
@@ -149,10 +147,9 @@ static void set_identity(request_rec *r, const mcp_claims_t *c)
 static int check_authn(request_rec *r)
 {
     const mcp_dir_conf_t *dc;
-    const char *token, *desc = NULL, *err = NULL;
+    const char *token, *desc = NULL;
     mcp_claims_t *claims;
     mcp_verdict_e v;
-    apr_status_t rv;
     int status;
 
     if (!is_ours(r)) {
@@ -203,16 +200,10 @@ static int check_authn(request_rec *r)
         return deny(r, dc, MCP_INVALID_TOKEN, "the access token is too long");
     }
 
-    rv = mcp_introspect(&claims, r->pool, dc, token, mcp_http_post,
-                        mcp_http_client(), &err);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, MCPLOGNO(00206)
-                      "introspection at %s failed (token fp=%s): %s",
-                      dc->introspection_url, fingerprint(r, token),
-                      err ? err : "");
-        return deny(r, dc, MCP_UNAVAILABLE, NULL);
+    v = mcp_verdict(r, dc, token, &claims, &desc);
+    if (v == MCP_UNAVAILABLE) {
+        return deny(r, dc, v, NULL);       /* logged where it failed */
     }
-    v = mcp_claims_check(r->pool, claims, dc, apr_time_now(), &desc);
     if (v != MCP_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00207)
                       "token rejected (%s), fp=%s, sub=%s", desc,

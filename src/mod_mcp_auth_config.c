@@ -184,6 +184,31 @@ static const char *cmd_allow_http(cmd_parms *cmd, void *dconf, int on)
     return NULL;
 }
 
+static const char *ttl(cmd_parms *cmd, const char *arg,
+                       apr_interval_time_t *out)
+{
+    return named(cmd, mcp_parse_duration(cmd->pool, arg, 0,
+                                         apr_time_from_sec(86400), out));
+}
+
+static const char *cmd_cache_max_ttl(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    return ttl(cmd, arg, &((mcp_dir_conf_t *)dconf)->cache_max_ttl);
+}
+
+static const char *cmd_cache_neg_ttl(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    return ttl(cmd, arg, &((mcp_dir_conf_t *)dconf)->cache_neg_ttl);
+}
+
+static const char *cmd_cache_noexp_ttl(cmd_parms *cmd, void *dconf,
+                                       const char *arg)
+{
+    return ttl(cmd, arg, &((mcp_dir_conf_t *)dconf)->cache_noexp_ttl);
+}
+
 static const char *cmd_max_body(cmd_parms *cmd, void *dconf, const char *arg)
 {
     return named(cmd, mcp_parse_size(cmd->pool, arg, 256, 64 * 1024 * 1024,
@@ -235,6 +260,16 @@ const command_rec mcp_cmds[] = {
         "largest answer accepted from the authorization server"),
     AP_INIT_FLAG("MCPAuthAllowHTTP", cmd_allow_http, NULL, WHERE,
         "allow http:// authorization server URLs (development only)"),
+    AP_INIT_TAKE1("MCPAuthCache", mcp_cmd_cache, NULL, RSRC_CONF,
+        "shmcb[:args] | memcache:host:port | redis:host:port | none"),
+    AP_INIT_TAKE1("MCPAuthCacheSecret", mcp_cmd_cache_secret, NULL,
+        RSRC_CONF, "passphrase that authenticates shared cache entries"),
+    AP_INIT_TAKE1("MCPAuthCacheMaxTTL", cmd_cache_max_ttl, NULL, WHERE,
+        "longest time a valid token's verdict is reused"),
+    AP_INIT_TAKE1("MCPAuthCacheNegativeTTL", cmd_cache_neg_ttl, NULL, WHERE,
+        "how long a rejected token's verdict is reused"),
+    AP_INIT_TAKE1("MCPAuthCacheNoExpTTL", cmd_cache_noexp_ttl, NULL, WHERE,
+        "how long to reuse the verdict on a token without exp (0: never)"),
     AP_INIT_TAKE1("MCPMaxBodySize", cmd_max_body, NULL, WHERE,
         "largest JSON-RPC request body"),
     AP_INIT_ITERATE("MCPAllowOrigin", cmd_allow_origin, NULL, WHERE,

@@ -193,10 +193,13 @@ test('identity: REMOTE_USER, notes and environment from sub, client_id and scope
 });
 
 test('connections to the introspection endpoint are kept alive and reused', async () => {
-  const t = secrets.fault('ok');
-  for (let i = 0; i < 4; i++) assertInitialized(await rpc(R.ident, init, { token: t }));
-  const ports = new Set(fault.requestsFor(t).map((r) => r.remotePort));
-  assert.equal(fault.requestsFor(t).length, 4);
+  // four different tokens: four introspections (the verdict cache would
+  // answer a repeated one)
+  const tokens = [0, 1, 2, 3].map(() => secrets.fault('ok'));
+  for (const t of tokens) assertInitialized(await rpc(R.ident, init, { token: t }));
+  const seen = tokens.flatMap((t) => fault.requestsFor(t));
+  const ports = new Set(seen.map((r) => r.remotePort));
+  assert.equal(seen.length, 4);
   // one Apache child serves these one after the other: one connection
   assert.equal(ports.size, 1, `client ports seen: ${[...ports].join(', ')}`);
 });

@@ -22,6 +22,8 @@ void mcp_test_add_claims_suite(void);
 void mcp_test_add_rpc_suite(void);
 void mcp_test_add_server_suite(void);
 void mcp_test_add_tools_suite(void);
+void mcp_test_add_cache_suite(void);
+void mcp_test_add_flight_suite(void);
 
 /* A suite whose init creates the pool that mcp_test_pool() returns and
  * whose cleanup destroys it. NULL (and a CUnit error) on failure. */

@@ -1,0 +1,65 @@
+/* mcp_cache.h: what the verdict cache stores, and for how long: keys,
+ * entries in a compact versioned encoding authenticated with HMAC-SHA256,
+ * and the TTL policy. The glue moves the bytes (ap_socache); nothing here
+ * knows where they are kept.
+ */
+#ifndef MCP_CACHE_H
+#define MCP_CACHE_H
+
+#include "mcp.h"
+#include "mcp_conf.h"
+
+/* Cache ids: a kind byte, then SHA-256. shmcb spreads entries by the first
+ * bytes, so the kind goes last. */
+#define MCP_CACHE_ID_LEN     33
+#define MCP_CACHE_MAX_ENTRY  4096        /* larger entries are not cached */
+#define MCP_CACHE_SECRET_LEN 32
+
+typedef struct mcp_cache_entry_t {
+    mcp_verdict_e verdict;   /* MCP_OK, MCP_INVALID_TOKEN, MCP_INSUFFICIENT_SCOPE */
+    int reason;              /* mcp_reason_e, MCP_REASON_NONE for MCP_OK */
+    mcp_claims_t *claims;    /* sub, client_id, iss, scopes, aud, exp, nbf */
+} mcp_cache_entry_t;
+
+/* The id of the verdict on token by the verifier dc: SHA-256 over the
+ * token and everything about dc that decides the verdict (validation
+ * method and endpoint, client, audiences, issuers, required scopes), so
+ * that no verdict crosses locations with other settings. */
+void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
+                  const mcp_dir_conf_t *dc, const char *token);
+
+/* The id of the "validation in progress" marker that goes with a verdict
+ * id. */
+void mcp_cache_flight_id(unsigned char out[MCP_CACHE_ID_LEN],
+                         const unsigned char id[MCP_CACHE_ID_LEN]);
+
+/* Encode e for storage under id, with an HMAC-SHA256 tag over id and the
+ * bytes. APR_ENOSPC when it would be larger than MCP_CACHE_MAX_ENTRY. */
+apr_status_t mcp_cache_encode(unsigned char **pbuf, apr_size_t *plen,
+                              apr_pool_t *p, const mcp_cache_entry_t *e,
+                              const unsigned char id[MCP_CACHE_ID_LEN],
+                              const unsigned char *secret);
+
+/* Verify and decode what was stored under id. APR_EGENERAL with a reason
+ * for a wrong tag (another secret, or tampering), an unknown version, or
+ * malformed bytes. */
+apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
+                              const unsigned char *buf, apr_size_t len,
+                              const unsigned char id[MCP_CACHE_ID_LEN],
+                              const unsigned char *secret,
+                              const char **perr);
+
+/* How long to keep e (0: do not store): positive verdicts until exp, at
+ * most MCPAuthCacheMaxTTL (MCPAuthCacheNoExpTTL without exp); negative
+ * ones MCPAuthCacheNegativeTTL. Never past exp. Whole seconds, since
+ * memcache and redis count in seconds. */
+apr_interval_time_t mcp_cache_ttl(const mcp_dir_conf_t *dc,
+                                  const mcp_cache_entry_t *e, apr_time_t now);
+
+/* The verdict a stored entry gives at `now` (expiry checked again), with
+ * its description. */
+mcp_verdict_e mcp_cache_verdict(const mcp_cache_entry_t *e,
+                                const mcp_dir_conf_t *dc, apr_time_t now,
+                                const char **pdesc);
+
+#endif /* MCP_CACHE_H */

@@ -1,0 +1,265 @@
+/* test_cache.c: verdict cache ids, entries and TTL policy
+ * (src/mcp_cache.c). */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "mcp_cache.h"
+#include "mcp_claims.h"
+#include "mcp_test.h"
+#include "mcp_util.h"
+
+#define NOW     apr_time_from_sec(1700000000)
+#define SEC(n)  apr_time_from_sec(n)
+
+static const unsigned char SECRET[MCP_CACHE_SECRET_LEN] = "0123456789abcdef0123456789abcde";
+static const unsigned char OTHER[MCP_CACHE_SECRET_LEN] = "fedcba9876543210fedcba987654321";
+
+static mcp_dir_conf_t *conf(apr_pool_t *p, const char *resource)
+{
+    mcp_dir_conf_t *dc = mcp_dir_conf_create(p);
+
+    dc->resource = resource;
+    dc->issuers = mcp_test_strings(p, "https://auth.example.com", NULL);
+    dc->introspection_url = "https://auth.example.com/introspect";
+    dc->required_scopes = mcp_test_strings(p, "mcp:tools", NULL);
+    return mcp_dir_conf_merge(p, mcp_dir_conf_create(p), dc);
+}
+
+static mcp_cache_entry_t *entry(apr_pool_t *p, mcp_verdict_e v, int reason,
+                                apr_time_t exp)
+{
+    mcp_cache_entry_t *e = apr_pcalloc(p, sizeof(*e));
+
+    e->verdict = v;
+    e->reason = reason;
+    e->claims = mcp_claims_create(p);
+    e->claims->active = 1;
+    e->claims->sub = "alice";
+    e->claims->client_id = "client-1";
+    e->claims->iss = "https://auth.example.com";
+    e->claims->scopes = mcp_scopes_parse(p, "mcp:tools openid");
+    e->claims->aud = mcp_test_strings(p, "https://mcp.example.com/mcp",
+                                      "other", NULL);
+    e->claims->exp = exp;
+    return e;
+}
+
+static void cache_id_depends_on_token_and_verifier(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    mcp_dir_conf_t *a = conf(p, "https://mcp.example.com/mcp");
+    mcp_dir_conf_t *b = conf(p, "https://mcp.example.com/other");
+    mcp_dir_conf_t *c = conf(p, "https://mcp.example.com/mcp");
+    unsigned char i1[MCP_CACHE_ID_LEN], i2[MCP_CACHE_ID_LEN];
+
+    mcp_cache_id(i1, a, "tok");
+    mcp_cache_id(i2, a, "tok");
+    CU_ASSERT(memcmp(i1, i2, MCP_CACHE_ID_LEN) == 0);
+    mcp_cache_id(i2, c, "tok");
+    CU_ASSERT(memcmp(i1, i2, MCP_CACHE_ID_LEN) == 0);   /* same settings */
+    mcp_cache_id(i2, a, "tok2");
+    CU_ASSERT(memcmp(i1, i2, MCP_CACHE_ID_LEN) != 0);
+    mcp_cache_id(i2, b, "tok");                         /* other resource */
+    CU_ASSERT(memcmp(i1, i2, MCP_CACHE_ID_LEN) != 0);
+    c->required_scopes = mcp_test_strings(p, "mcp:tools", "mcp:admin", NULL);
+    mcp_cache_id(i2, c, "tok");                         /* other scopes */
+    CU_ASSERT(memcmp(i1, i2, MCP_CACHE_ID_LEN) != 0);
+    c = conf(p, "https://mcp.example.com/mcp");
+    c->issuers = mcp_test_strings(p, "https://other.example.com", NULL);
+    mcp_cache_id(i2, c, "tok");                         /* other issuer */
+    CU_ASSERT(memcmp(i1, i2, MCP_CACHE_ID_LEN) != 0);
+    c = conf(p, "https://mcp.example.com/mcp");
+    c->introspection_url = "https://auth.example.com/other";
+    mcp_cache_id(i2, c, "tok");                         /* other endpoint */
+    CU_ASSERT(memcmp(i1, i2, MCP_CACHE_ID_LEN) != 0);
+    /* length prefixes: moving a byte between fields changes the id */
+    c = conf(p, "https://mcp.example.com/mcp");
+    c->client_id = "ab";
+    mcp_cache_id(i1, c, "c");
+    c->client_id = "a";
+    mcp_cache_id(i2, c, "bc");
+    CU_ASSERT(memcmp(i1, i2, MCP_CACHE_ID_LEN) != 0);
+}
+
+static void cache_flight_id_differs_from_verdict_id(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    unsigned char id[MCP_CACHE_ID_LEN], f[MCP_CACHE_ID_LEN];
+
+    mcp_cache_id(id, conf(p, "https://mcp.example.com/mcp"), "tok");
+    mcp_cache_flight_id(f, id);
+    CU_ASSERT(memcmp(id, f, MCP_CACHE_ID_LEN) != 0);
+    CU_ASSERT(memcmp(id, f, MCP_CACHE_ID_LEN - 1) == 0);
+}
+
+static void cache_entry_round_trips(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    unsigned char id[MCP_CACHE_ID_LEN], *buf;
+    apr_size_t len;
+    mcp_cache_entry_t *in = entry(p, MCP_INSUFFICIENT_SCOPE, MCP_REASON_SCOPE,
+                                  NOW + SEC(100)), *out;
+    const char *err = NULL;
+
+    in->claims->nbf = NOW - SEC(5);
+    mcp_cache_id(id, conf(p, "https://mcp.example.com/mcp"), "tok");
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
+                          APR_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
+                                           &err), APR_SUCCESS);
+    MCP_ASSERT_INT(out->verdict, MCP_INSUFFICIENT_SCOPE, "verdict");
+    MCP_ASSERT_INT(out->reason, MCP_REASON_SCOPE, "reason");
+    MCP_ASSERT_STR(out->claims->sub, "alice", "sub");
+    MCP_ASSERT_STR(out->claims->client_id, "client-1", "client_id");
+    MCP_ASSERT_STR(out->claims->iss, "https://auth.example.com", "iss");
+    MCP_ASSERT_STR(mcp_scopes_join(p, out->claims->scopes),
+                   "mcp:tools openid", "scopes");
+    MCP_ASSERT_INT(out->claims->aud->nelts, 2, "aud count");
+    MCP_ASSERT_STR(APR_ARRAY_IDX(out->claims->aud, 1, const char *), "other",
+                   "aud[1]");
+    CU_ASSERT_EQUAL(out->claims->exp, NOW + SEC(100));
+    CU_ASSERT_EQUAL(out->claims->nbf, NOW - SEC(5));
+    CU_ASSERT_EQUAL(out->claims->iat, MCP_TIME_ABSENT);
+
+    /* absent strings stay absent */
+    in = entry(p, MCP_OK, MCP_REASON_NONE, MCP_TIME_ABSENT);
+    in->claims->sub = NULL;
+    in->claims->aud = NULL;
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
+                          APR_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
+                                           &err), APR_SUCCESS);
+    CU_ASSERT_PTR_NULL(out->claims->sub);
+    CU_ASSERT_EQUAL(out->claims->exp, MCP_TIME_ABSENT);
+    MCP_ASSERT_INT(out->claims->aud->nelts, 0, "no aud");
+}
+
+static void cache_entry_rejects_other_secret_other_id_and_tampering(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    unsigned char id[MCP_CACHE_ID_LEN], other[MCP_CACHE_ID_LEN], *buf;
+    apr_size_t len, i;
+    mcp_cache_entry_t *out;
+    const char *err;
+
+    mcp_cache_id(id, conf(p, "https://mcp.example.com/mcp"), "tok");
+    mcp_cache_id(other, conf(p, "https://mcp.example.com/mcp"), "tok2");
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p,
+            entry(p, MCP_OK, MCP_REASON_NONE, NOW), id, SECRET), APR_SUCCESS);
+    err = NULL;
+    CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, len, id, OTHER, &err),
+                        APR_SUCCESS);
+    MCP_ASSERT_HAS(err, "MCPAuthCacheSecret", "other secret");
+    CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, len, other, SECRET,
+                                         &err), APR_SUCCESS);
+    for (i = 0; i < len; ++i) {         /* every single flipped bit */
+        buf[i] ^= 0x10;
+        CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
+                                             &err), APR_SUCCESS);
+        buf[i] ^= 0x10;
+    }
+    CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, len - 1, id, SECRET,
+                                         &err), APR_SUCCESS);
+    CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, 3, id, SECRET, &err),
+                        APR_SUCCESS);
+    CU_ASSERT_EQUAL(mcp_cache_decode(&out, p, buf, len, id, SECRET, &err),
+                    APR_SUCCESS);
+}
+
+static void cache_entry_too_large_is_refused(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    unsigned char id[MCP_CACHE_ID_LEN], *buf;
+    apr_size_t len;
+    mcp_cache_entry_t *e = entry(p, MCP_OK, MCP_REASON_NONE, NOW);
+    char *big = apr_palloc(p, 5000);
+
+    memset(big, 'x', 4999);
+    big[4999] = '\0';
+    e->claims->sub = big;
+    mcp_cache_id(id, conf(p, "https://mcp.example.com/mcp"), "tok");
+    CU_ASSERT_EQUAL(mcp_cache_encode(&buf, &len, p, e, id, SECRET),
+                    APR_ENOSPC);
+}
+
+static void cache_ttl_follows_exp_and_configuration(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    mcp_dir_conf_t *dc = conf(p, "https://mcp.example.com/mcp");
+
+    /* defaults: max 60 s, negative 5 s, without exp 0 */
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_OK, 0, NOW + SEC(3)), NOW),
+                    SEC(3));
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_OK, 0, NOW + SEC(3600)),
+                                  NOW), SEC(60));
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_OK, 0, NOW + 2500000),
+                                  NOW), SEC(2));      /* rounded down */
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_OK, 0, NOW + 900000),
+                                  NOW), 0);           /* under a second */
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_OK, 0, NOW - SEC(1)),
+                                  NOW), 0);           /* never past exp */
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_OK, 0, MCP_TIME_ABSENT),
+                                  NOW), 0);
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_INSUFFICIENT_SCOPE,
+                                            MCP_REASON_SCOPE, NOW + SEC(30)),
+                                  NOW), SEC(30));
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_INVALID_TOKEN,
+                                            MCP_REASON_INACTIVE, NOW + SEC(30)),
+                                  NOW), SEC(5));
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_UNAVAILABLE, 0,
+                                            NOW + SEC(30)), NOW), 0);
+
+    dc->cache_max_ttl = SEC(10);
+    dc->cache_neg_ttl = 0;
+    dc->cache_noexp_ttl = SEC(7);
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_OK, 0, NOW + SEC(3600)),
+                                  NOW), SEC(10));
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_INVALID_TOKEN,
+                                            MCP_REASON_AUDIENCE, NOW), NOW),
+                    0);
+    CU_ASSERT_EQUAL(mcp_cache_ttl(dc, entry(p, MCP_OK, 0, MCP_TIME_ABSENT),
+                                  NOW), SEC(7));
+}
+
+static void cache_verdict_checks_expiry_again(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    mcp_dir_conf_t *dc = conf(p, "https://mcp.example.com/mcp");
+    const char *desc = "unset";
+
+    dc->clock_skew = SEC(10);
+    MCP_ASSERT_INT(mcp_cache_verdict(entry(p, MCP_OK, 0, NOW + SEC(1)), dc,
+                                     NOW, &desc), MCP_OK, "valid");
+    MCP_ASSERT_STR(desc, NULL, "valid: no description");
+    MCP_ASSERT_INT(mcp_cache_verdict(entry(p, MCP_OK, 0, NOW - SEC(5)), dc,
+                                     NOW, &desc), MCP_OK, "within skew");
+    MCP_ASSERT_INT(mcp_cache_verdict(entry(p, MCP_OK, 0, NOW - SEC(10)), dc,
+                                     NOW, &desc), MCP_INVALID_TOKEN,
+                   "expired");
+    MCP_ASSERT_STR(desc, "the access token expired", "expired");
+    MCP_ASSERT_INT(mcp_cache_verdict(entry(p, MCP_INSUFFICIENT_SCOPE,
+                                           MCP_REASON_SCOPE, NOW + SEC(9)),
+                                     dc, NOW, &desc),
+                   MCP_INSUFFICIENT_SCOPE, "scope");
+    MCP_ASSERT_STR(desc, "the access token lacks a required scope", "scope");
+    MCP_ASSERT_INT(mcp_cache_verdict(entry(p, MCP_INVALID_TOKEN,
+                                           MCP_REASON_AUDIENCE, NOW + SEC(9)),
+                                     dc, NOW, &desc),
+                   MCP_INVALID_TOKEN, "audience");
+    MCP_ASSERT_STR(desc, "the access token was not issued for this resource",
+                   "audience");
+}
+
+void mcp_test_add_cache_suite(void)
+{
+    CU_pSuite s = mcp_test_suite("cache");
+
+    MCP_TEST(s, cache_id_depends_on_token_and_verifier);
+    MCP_TEST(s, cache_flight_id_differs_from_verdict_id);
+    MCP_TEST(s, cache_entry_round_trips);
+    MCP_TEST(s, cache_entry_rejects_other_secret_other_id_and_tampering);
+    MCP_TEST(s, cache_entry_too_large_is_refused);
+    MCP_TEST(s, cache_ttl_follows_exp_and_configuration);
+    MCP_TEST(s, cache_verdict_checks_expiry_again);
+}
