@@ -34,11 +34,16 @@
 //                         grant for any MCP_RESOURCES entry and any RS_SCOPES
 //                       client "test-cc-short" / "test-cc-secret": the same, but
 //                         its tokens live AS_TEST_SHORT_TTL seconds (2)
+//                       GET /_test/introspections: how many requests reached
+//                         the introspection endpoint, {"total": N}; with
+//                         ?sha256=<hex of SHA-256 of a token>, also
+//                         "token": N for that token (the token itself never
+//                         travels in a URL and is not kept)
 //
 // One line per request goes to stdout: method, path (never the query), status,
 // and the path of a redirect target.  Tokens, codes and secrets never appear.
 import http from 'node:http';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, createHash } from 'node:crypto';
 import Provider, { errors } from 'oidc-provider';
 
 const env = process.env;
@@ -175,6 +180,33 @@ provider.use(async (ctx, next) => {
     console.log(`[as] ${ctx.method} ${logPath(ctx.path)} ${ctx.status}${target} ${Date.now() - started}ms`);
   }
 });
+
+// Test clients only: count the requests that reach the introspection
+// endpoint (all of them, and per SHA-256 of the token), and answer
+// GET /_test/introspections with the counts.
+if (TEST_CLIENTS) {
+  const introspections = { total: 0, byToken: new Map() };
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/_test/introspections' && ctx.method === 'GET') {
+      const sha = String(ctx.query.sha256 ?? '').toLowerCase();
+      ctx.status = 200;
+      ctx.set('cache-control', 'no-store');
+      ctx.body = sha ? { total: introspections.total, token: introspections.byToken.get(sha) ?? 0 } : { total: introspections.total };
+      return;
+    }
+    if (ctx.path !== '/token/introspection' || ctx.method !== 'POST') return next();
+    introspections.total += 1;
+    try {
+      await next();
+    } finally {
+      const token = ctx.oidc?.params?.token;
+      if (typeof token === 'string' && token) {
+        const sha = createHash('sha256').update(token).digest('hex');
+        introspections.byToken.set(sha, (introspections.byToken.get(sha) ?? 0) + 1);
+      }
+    }
+  });
+}
 
 // Self-approving interaction: log in ACCOUNT, grant what the client asked for.
 provider.use(async (ctx, next) => {

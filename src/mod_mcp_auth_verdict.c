@@ -150,8 +150,10 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
     /* this process leads; is another process on it already? */
     if (mcp_cache_enabled()) {
         mcp_cache_flight_id(mark, a.id);
+        /* memcache and redis keep nothing for less than a second */
         switch (mcp_socache_add(r, mark, (const unsigned char *)"P", 1,
-                                wait)) {
+                                wait < apr_time_from_sec(1)
+                                ? apr_time_from_sec(1) : wait)) {
         case APR_SUCCESS:
             marked = 1;
             break;

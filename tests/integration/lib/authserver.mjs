@@ -2,6 +2,7 @@
 // with its test clients, and get real tokens from it.
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { REPO, makeRunDir, freePort, track, stopChild, waitForPort } from './env.mjs';
 
@@ -49,6 +50,21 @@ export async function startAuthServer({ name = 'as', resources, port, shortTtl =
       return m && (m[1] === p || m[1].startsWith(`${p}/`));
     }),
     stop: () => stopChild(child, { name: `authserver ${name}` }),
+
+    // How many requests reached the introspection endpoint, counted by the
+    // AS itself (GET /_test/introspections, test clients only): { total },
+    // and with a token also { token: N } for that token (only its SHA-256
+    // is sent).
+    async introspections(token) {
+      const q = token ? `?sha256=${createHash('sha256').update(token).digest('hex')}` : '';
+      const res = await fetch(`${issuer}/_test/introspections${q}`);
+      if (res.status !== 200) throw new Error(`GET /_test/introspections answered ${res.status}`);
+      return res.json();
+    },
+    // Introspections of one token so far.
+    async introspectionsOf(token) {
+      return (await this.introspections(token)).token;
+    },
 
     // A real access token from the client_credentials grant.
     async token({ resource, scope = 'mcp:tools', client = 'test-cc' }) {
