@@ -14,6 +14,10 @@ static const char *const REASONS[MCP_REASON_COUNT] = {
     "the access token was issued by an unexpected issuer",
     "the access token was not issued for this resource",
     "the access token lacks a required scope",
+    "the access token is malformed",
+    "the access token signature is not valid",
+    "the access token is not a JWT access token",
+    "the access token has no expiry",
 };
 
 const char *mcp_reason_text(int reason)

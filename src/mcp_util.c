@@ -228,3 +228,49 @@ int mcp_form_has_param(const char *buf, apr_size_t len, const char *name)
     }
     return 0;
 }
+
+static int b64url_value(int c)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    return c == '-' ? 62 : c == '_' ? 63 : -1;
+}
+
+unsigned char *mcp_b64url_decode(apr_pool_t *p, const char *in,
+                                 apr_size_t inlen, apr_size_t *plen)
+{
+    unsigned char *out = apr_palloc(p, inlen / 4 * 3 + 3);
+    apr_uint32_t acc = 0;
+    apr_size_t i, n = 0;
+    int bits = 0;
+
+    if (inlen % 4 == 1) {
+        return NULL;
+    }
+    for (i = 0; i < inlen; ++i) {
+        int v = b64url_value((unsigned char)in[i]);
+        if (v < 0) {
+            return NULL;
+        }
+        acc = (acc << 6) | (apr_uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[n++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    if (acc != 0) {
+        return NULL;            /* non-canonical: leftover bits set */
+    }
+    out[n] = '\0';
+    *plen = n;
+    return out;
+}

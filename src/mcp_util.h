@@ -35,4 +35,11 @@ const char *mcp_form_encode(apr_pool_t *p, const char *s);
  * NUL-terminated) has a parameter called `name`. */
 int mcp_form_has_param(const char *buf, apr_size_t len, const char *name);
 
+/* Strict base64url (RFC 4648 5) without padding, as JOSE uses it: only
+ * [A-Za-z0-9_-], no '=', no length of 4n+1, and unused trailing bits zero
+ * (one encoding per value). NULL for anything else. *plen gets the length;
+ * the output is NUL-terminated too. */
+unsigned char *mcp_b64url_decode(apr_pool_t *p, const char *in,
+                                 apr_size_t inlen, apr_size_t *plen);
+
 #endif /* MCP_UTIL_H */
