@@ -151,6 +151,7 @@ static void child_init(apr_pool_t *pchild, server_rec *s)
                      "cannot create the HTTP client pool");
         http_client = NULL;
     }
+    mcp_keys_child_init(pchild);
     if ((rv = mcp_flight_create(&flight, pchild)) != APR_SUCCESS) {
         /* without it threads validate one token side by side */
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, MCPLOGNO(00005)

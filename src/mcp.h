@@ -11,7 +11,6 @@
 #define MCP_VERSION "0.1.0"
 
 /* Bounds on everything that arrives from the network. */
-#define MCP_MAX_TOKEN_LEN       8192        /* bytes of a bearer token */
 #define MCP_MAX_JSON_DEPTH      32          /* nesting of any JSON we parse */
 #define MCP_RETRY_AFTER_SEC     5           /* Retry-After on 503 */
 

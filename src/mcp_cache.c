@@ -21,7 +21,7 @@
 #define NO_STR    0xffff
 #define MAX_AUD   32
 
-enum { KIND_VERDICT = 'V', KIND_FLIGHT = 'F' };
+enum { KIND_VERDICT = 'V', KIND_FLIGHT = 'F', KIND_DOCUMENT = 'D' };
 
 static void digest_str(EVP_MD_CTX *md, const char *s)
 {
@@ -52,9 +52,13 @@ void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
 
     memset(id, 0, MCP_CACHE_ID_LEN);
     if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        int v[3] = { mcp_conf_validation(dc), (int)mcp_conf_jwt_algs(dc),
+                     mcp_conf_jwt_strict_typ(dc) };
+
         digest_str(md, "mcp_auth verdict v1");
-        digest_str(md, "introspection");
+        EVP_DigestUpdate(md, v, sizeof(v));
         digest_str(md, dc->introspection_url);
+        digest_str(md, dc->jwks_url);
         digest_str(md, dc->client_id);
         digest_list(md, mcp_conf_audiences(dc));
         digest_list(md, dc->issuers);
@@ -138,6 +142,55 @@ static void put_str(writer_t *w, const char *s)
     }
 }
 
+unsigned char *mcp_cache_seal(apr_pool_t *p,
+                              const unsigned char id[MCP_CACHE_ID_LEN],
+                              const unsigned char *data, apr_size_t len,
+                              const unsigned char *secret, apr_size_t *plen)
+{
+    unsigned char *out = apr_palloc(p, len + TAG_LEN);
+
+    memcpy(out, data, len);
+    if (!tag(out + len, p, id, data, len, secret)) {
+        return NULL;
+    }
+    *plen = len + TAG_LEN;
+    return out;
+}
+
+const unsigned char *mcp_cache_unseal(apr_pool_t *p,
+                                      const unsigned char id[MCP_CACHE_ID_LEN],
+                                      const unsigned char *buf,
+                                      apr_size_t len,
+                                      const unsigned char *secret,
+                                      apr_size_t *plen)
+{
+    unsigned char want[TAG_LEN];
+
+    if (len < TAG_LEN || !tag(want, p, id, buf, len - TAG_LEN, secret)
+        || CRYPTO_memcmp(want, buf + len - TAG_LEN, TAG_LEN) != 0) {
+        return NULL;
+    }
+    *plen = len - TAG_LEN;
+    return buf;
+}
+
+void mcp_cache_doc_id(unsigned char id[MCP_CACHE_ID_LEN], const char *kind,
+                      const char *url)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned int n = 0;
+
+    memset(id, 0, MCP_CACHE_ID_LEN);
+    if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        digest_str(md, "mcp_auth document v1");
+        digest_str(md, kind);
+        digest_str(md, url);
+        EVP_DigestFinal_ex(md, id, &n);
+    }
+    EVP_MD_CTX_free(md);
+    id[MCP_CACHE_ID_LEN - 1] = KIND_DOCUMENT;
+}
+
 apr_status_t mcp_cache_encode(unsigned char **pbuf, apr_size_t *plen,
                               apr_pool_t *p, const mcp_cache_entry_t *e,
                               const unsigned char id[MCP_CACHE_ID_LEN],
@@ -168,12 +221,8 @@ apr_status_t mcp_cache_encode(unsigned char **pbuf, apr_size_t *plen,
     if (w.overflow) {
         return APR_ENOSPC;
     }
-    if (!tag(w.buf + w.len, p, id, w.buf, w.len, secret)) {
-        return APR_EGENERAL;
-    }
-    *pbuf = w.buf;
-    *plen = w.len + TAG_LEN;
-    return APR_SUCCESS;
+    *pbuf = mcp_cache_seal(p, id, w.buf, w.len, secret, plen);
+    return *pbuf ? APR_SUCCESS : APR_EGENERAL;
 }
 
 typedef struct {
@@ -226,15 +275,13 @@ apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
                               const unsigned char *secret,
                               const char **perr)
 {
-    unsigned char want[TAG_LEN];
-    reader_t r = { buf, len >= TAG_LEN ? len - TAG_LEN : 0, 0, 0 };
+    reader_t r = { NULL, 0, 0, 0 };
     mcp_cache_entry_t *e;
     mcp_claims_t *c;
     unsigned n, i;
 
     *pe = NULL;
-    if (len < TAG_LEN + 2 || !tag(want, p, id, buf, r.len, secret)
-        || CRYPTO_memcmp(want, buf + r.len, TAG_LEN) != 0) {
+    if (!(r.buf = mcp_cache_unseal(p, id, buf, len, secret, &r.len))) {
         *perr = "entry not authenticated (another MCPAuthCacheSecret?)";
         return APR_EGENERAL;
     }

@@ -14,6 +14,7 @@
 #define MCP_CACHE_ID_LEN     33
 #define MCP_CACHE_MAX_ENTRY  4096        /* larger entries are not cached */
 #define MCP_CACHE_SECRET_LEN 32
+#define MCP_CACHE_MAX_DOC    16384       /* larger documents stay private */
 
 typedef struct mcp_cache_entry_t {
     mcp_verdict_e verdict;   /* MCP_OK, MCP_INVALID_TOKEN, MCP_INSUFFICIENT_SCOPE */
@@ -22,9 +23,10 @@ typedef struct mcp_cache_entry_t {
 } mcp_cache_entry_t;
 
 /* The id of the verdict on token by the verifier dc: SHA-256 over the
- * token and everything about dc that decides the verdict (validation
- * method and endpoint, client, audiences, issuers, required scopes), so
- * that no verdict crosses locations with other settings. */
+ * token and everything about dc that decides the verdict (validation mode,
+ * algorithms and typ policy, configured endpoints, client, audiences,
+ * issuers, required scopes), so that no verdict crosses locations with
+ * other settings. */
 void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
                   const mcp_dir_conf_t *dc, const char *token);
 
@@ -32,6 +34,26 @@ void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
  * id. */
 void mcp_cache_flight_id(unsigned char out[MCP_CACHE_ID_LEN],
                          const unsigned char id[MCP_CACHE_ID_LEN]);
+
+/* Any bytes to store under id, sealed with an HMAC-SHA256 tag over id and
+ * data (documents such as JWK Sets: whoever can write to the cache must
+ * not choose which keys are trusted). */
+unsigned char *mcp_cache_seal(apr_pool_t *p,
+                              const unsigned char id[MCP_CACHE_ID_LEN],
+                              const unsigned char *data, apr_size_t len,
+                              const unsigned char *secret, apr_size_t *plen);
+
+/* The data of sealed bytes, or NULL when the tag does not match. */
+const unsigned char *mcp_cache_unseal(apr_pool_t *p,
+                                      const unsigned char id[MCP_CACHE_ID_LEN],
+                                      const unsigned char *buf,
+                                      apr_size_t len,
+                                      const unsigned char *secret,
+                                      apr_size_t *plen);
+
+/* The id of a document (kind "jwks" or "metadata") fetched from url. */
+void mcp_cache_doc_id(unsigned char id[MCP_CACHE_ID_LEN], const char *kind,
+                      const char *url);
 
 /* Encode e for storage under id, with an HMAC-SHA256 tag over id and the
  * bytes. APR_ENOSPC when it would be larger than MCP_CACHE_MAX_ENTRY. */

@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 
 #include "mcp_conf.h"
+#include "mcp_jwt.h"
 #include "mcp_resource.h"
 #include "mcp_util.h"
 
@@ -15,6 +16,12 @@ mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p)
     mcp_dir_conf_t *dc = apr_pcalloc(p, sizeof(*dc));
 
     dc->client_auth = MCP_UNSET;
+    dc->validation = MCP_UNSET;
+    dc->discovery = MCP_UNSET;
+    dc->jwt_strict_typ = MCP_UNSET;
+    dc->keys_refresh = MCP_UNSET;
+    dc->keys_cooldown = MCP_UNSET;
+    dc->max_token_size = MCP_UNSET;
     dc->timeout = MCP_UNSET;
     dc->connect_timeout = MCP_UNSET;
     dc->clock_skew = MCP_UNSET;
@@ -41,6 +48,14 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     MERGE_PTR(required_scopes);
     MERGE_PTR(scopes_supported);
     MERGE_PTR(introspection_url);
+    MERGE_VAL(validation);
+    MERGE_VAL(discovery);
+    MERGE_PTR(jwks_url);
+    n->jwt_algs = add->jwt_algs ? add->jwt_algs : base->jwt_algs;
+    MERGE_VAL(jwt_strict_typ);
+    MERGE_VAL(keys_refresh);
+    MERGE_VAL(keys_cooldown);
+    MERGE_VAL(max_token_size);
     /* client id and secret travel together with the method */
     if (add->client_auth != MCP_UNSET) {
         n->client_auth = add->client_auth;
@@ -141,6 +156,45 @@ apr_interval_time_t mcp_conf_cache_noexp_ttl(const mcp_dir_conf_t *dc)
                                             : MCP_DEFAULT_CACHE_NOEXP_TTL;
 }
 
+mcp_validation_e mcp_conf_validation(const mcp_dir_conf_t *dc)
+{
+    return dc->validation != MCP_UNSET ? (mcp_validation_e)dc->validation
+                                       : MCP_VALIDATE_AUTO;
+}
+
+int mcp_conf_discovery(const mcp_dir_conf_t *dc)
+{
+    return dc->discovery != 0;              /* unset: On */
+}
+
+unsigned mcp_conf_jwt_algs(const mcp_dir_conf_t *dc)
+{
+    return dc->jwt_algs ? dc->jwt_algs : MCP_ALGS_ALL;
+}
+
+int mcp_conf_jwt_strict_typ(const mcp_dir_conf_t *dc)
+{
+    return dc->jwt_strict_typ != 0;         /* unset: On */
+}
+
+apr_interval_time_t mcp_conf_keys_refresh(const mcp_dir_conf_t *dc)
+{
+    return dc->keys_refresh != MCP_UNSET ? dc->keys_refresh
+                                         : MCP_DEFAULT_KEYS_REFRESH;
+}
+
+apr_interval_time_t mcp_conf_keys_cooldown(const mcp_dir_conf_t *dc)
+{
+    return dc->keys_cooldown != MCP_UNSET ? dc->keys_cooldown
+                                          : MCP_DEFAULT_KEYS_COOLDOWN;
+}
+
+apr_size_t mcp_conf_max_token_size(const mcp_dir_conf_t *dc)
+{
+    return dc->max_token_size != MCP_UNSET ? (apr_size_t)dc->max_token_size
+                                           : MCP_DEFAULT_MAX_TOKEN_SIZE;
+}
+
 mcp_client_auth_e mcp_conf_client_auth(const mcp_dir_conf_t *dc)
 {
     return dc->client_auth != MCP_UNSET ? (mcp_client_auth_e)dc->client_auth
@@ -180,9 +234,24 @@ const char *mcp_conf_check(apr_pool_t *p, const mcp_dir_conf_t *dc)
         return apr_psprintf(p, "MCPAuthIssuer: resource %s has no "
                             "authorization server", dc->resource);
     }
-    if (!dc->introspection_url) {
-        return apr_psprintf(p, "MCPAuthIntrospectionURL: resource %s has no "
-                            "way to validate tokens", dc->resource);
+    if (!mcp_conf_discovery(dc)) {
+        mcp_validation_e v = mcp_conf_validation(dc);
+        if (v == MCP_VALIDATE_INTROSPECT && !dc->introspection_url) {
+            return apr_psprintf(p, "MCPAuthIntrospectionURL: resource %s "
+                                "has no way to validate tokens (or "
+                                "MCPAuthDiscovery On)", dc->resource);
+        }
+        if (v == MCP_VALIDATE_JWT && !dc->jwks_url) {
+            return apr_psprintf(p, "MCPAuthJWKSURL: resource %s has no keys "
+                                "to verify tokens with (or MCPAuthDiscovery "
+                                "On)", dc->resource);
+        }
+        if (!dc->introspection_url && !dc->jwks_url) {
+            return apr_psprintf(p, "MCPAuthIntrospectionURL: resource %s "
+                                "has no way to validate tokens (nor "
+                                "MCPAuthJWKSURL, nor MCPAuthDiscovery On)",
+                                dc->resource);
+        }
     }
     for (i = 0; i < dc->issuers->nelts; ++i) {
         err = check_https(p, dc, "MCPAuthIssuer",
@@ -192,7 +261,8 @@ const char *mcp_conf_check(apr_pool_t *p, const mcp_dir_conf_t *dc)
         }
     }
     if ((err = check_https(p, dc, "MCPAuthIntrospectionURL",
-                           dc->introspection_url)) != NULL) {
+                           dc->introspection_url)) != NULL
+        || (err = check_https(p, dc, "MCPAuthJWKSURL", dc->jwks_url))) {
         return err;
     }
     for (i = 0; dc->required_scopes && i < dc->required_scopes->nelts; ++i) {

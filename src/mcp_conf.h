@@ -18,12 +18,22 @@
 #define MCP_DEFAULT_CACHE_MAX_TTL    apr_time_from_sec(60)
 #define MCP_DEFAULT_CACHE_NEG_TTL    apr_time_from_sec(5)
 #define MCP_DEFAULT_CACHE_NOEXP_TTL  0
+#define MCP_DEFAULT_KEYS_REFRESH     apr_time_from_sec(3600)
+#define MCP_DEFAULT_KEYS_COOLDOWN    apr_time_from_sec(30)
+#define MCP_DEFAULT_MAX_TOKEN_SIZE   8192
 
 typedef enum {
     MCP_CLIENT_AUTH_NONE = 0,
     MCP_CLIENT_AUTH_BASIC,      /* client_secret_basic */
     MCP_CLIENT_AUTH_POST        /* client_secret_post */
 } mcp_client_auth_e;
+
+typedef enum {
+    MCP_VALIDATE_AUTO = 0,      /* JWT-shaped tokens locally, others by
+                                 * introspection */
+    MCP_VALIDATE_INTROSPECT,
+    MCP_VALIDATE_JWT
+} mcp_validation_e;
 
 typedef struct mcp_dir_conf_t {
     /* the protected resource */
@@ -37,6 +47,14 @@ typedef struct mcp_dir_conf_t {
     apr_array_header_t *required_scopes;
     apr_array_header_t *scopes_supported;
     /* token validation */
+    int validation;                   /* mcp_validation_e or MCP_UNSET */
+    int discovery;
+    const char *jwks_url;
+    unsigned jwt_algs;                /* MCP_ALG_* bits; 0: unset */
+    int jwt_strict_typ;
+    apr_interval_time_t keys_refresh;
+    apr_interval_time_t keys_cooldown;
+    apr_off_t max_token_size;
     const char *introspection_url;
     int client_auth;                  /* mcp_client_auth_e or MCP_UNSET */
     const char *client_id;
@@ -81,6 +99,13 @@ apr_interval_time_t mcp_conf_cache_max_ttl(const mcp_dir_conf_t *dc);
 apr_interval_time_t mcp_conf_cache_neg_ttl(const mcp_dir_conf_t *dc);
 apr_interval_time_t mcp_conf_cache_noexp_ttl(const mcp_dir_conf_t *dc);
 mcp_client_auth_e mcp_conf_client_auth(const mcp_dir_conf_t *dc);
+mcp_validation_e mcp_conf_validation(const mcp_dir_conf_t *dc);
+int mcp_conf_discovery(const mcp_dir_conf_t *dc);
+unsigned mcp_conf_jwt_algs(const mcp_dir_conf_t *dc);
+int mcp_conf_jwt_strict_typ(const mcp_dir_conf_t *dc);
+apr_interval_time_t mcp_conf_keys_refresh(const mcp_dir_conf_t *dc);
+apr_interval_time_t mcp_conf_keys_cooldown(const mcp_dir_conf_t *dc);
+apr_size_t mcp_conf_max_token_size(const mcp_dir_conf_t *dc);
 /* The scopes published in metadata: MCPAuthScopesSupported, else the
  * required scopes. */
 const apr_array_header_t *mcp_conf_scopes_supported(const mcp_dir_conf_t *dc);

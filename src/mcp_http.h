@@ -12,7 +12,7 @@
 
 typedef struct mcp_http_req_t {
     const char *url;
-    const char *body;                 /* POST body */
+    const char *body;                 /* POST body; NULL for a GET */
     apr_size_t body_len;
     apr_array_header_t *headers;      /* "Name: value" (const char *) */
     apr_interval_time_t timeout;      /* whole exchange */
@@ -39,8 +39,8 @@ typedef struct mcp_http_client_t mcp_http_client_t;
 apr_status_t mcp_http_client_create(mcp_http_client_t **pclient,
                                     apr_pool_t *p);
 
-/* The libcurl transport; baton is an mcp_http_client_t, or NULL for a
- * handle used once. */
+/* The libcurl transport (POST, or GET when req->body is NULL); baton is an
+ * mcp_http_client_t, or NULL for a handle used once. */
 apr_status_t mcp_http_post(mcp_http_resp_t **presp, apr_pool_t *p,
                            const mcp_http_req_t *req, void *baton,
                            const char **perr);

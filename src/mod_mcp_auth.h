@@ -12,6 +12,7 @@
 #include "mcp_conf.h"
 #include "mcp_flight.h"
 #include "mcp_http.h"
+#include "mcp_jwk.h"
 #include "mcp_tools.h"
 
 APLOG_USE_MODULE(mcp_auth);
@@ -64,6 +65,8 @@ typedef enum {
     MCP_COUNT_VALIDATIONS,
     MCP_COUNT_ERRORS,
     MCP_COUNT_WAITS,
+    MCP_COUNT_JWKS_FETCHES,
+    MCP_COUNT_METADATA_FETCHES,
     MCP_COUNTER_COUNT
 } mcp_counter_e;
 
@@ -88,6 +91,23 @@ void mcp_socache_del(request_rec *r, const unsigned char *id);
 apr_status_t mcp_socache_add(request_rec *r, const unsigned char *id,
                              const unsigned char *data, apr_size_t len,
                              apr_interval_time_t ttl);
+
+/* mod_mcp_auth_keys.c: metadata discovery and signing keys */
+typedef struct mcp_keyset_t mcp_keyset_t;
+void mcp_keys_child_init(apr_pool_t *pchild);
+/* The JWKS (jwks != 0) or introspection URL of dc: configured, else
+ * discovered from its first issuer; *purl NULL when there is none.
+ * APR_EGENERAL when discovery was needed and failed. */
+apr_status_t mcp_endpoint(request_rec *r, const mcp_dir_conf_t *dc,
+                          int jwks, const char **purl);
+/* The current keys of the JWK Set at url, refreshed when stale, or when
+ * kid is unknown (at most once per cooldown). Release the handle after
+ * verifying. APR_EGENERAL when no keys could be had. */
+apr_status_t mcp_keys_get(mcp_keyset_t **phandle, request_rec *r,
+                          const mcp_dir_conf_t *dc, const char *url,
+                          const char *kid);
+const mcp_jwks_t *mcp_keys_jwks(mcp_keyset_t *handle);
+void mcp_keys_release(mcp_keyset_t *handle);
 
 /* mod_mcp_auth_verdict.c: one validation per token */
 mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,

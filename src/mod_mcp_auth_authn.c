@@ -181,7 +181,7 @@ static int check_authn(request_rec *r)
 
     v = mcp_bearer_parse(&token, r->pool,
                          apr_table_get(r->headers_in, "Authorization"),
-                         MCP_MAX_TOKEN_LEN);
+                         mcp_conf_max_token_size(dc));
     switch (v) {
     case MCP_OK:
         break;
@@ -195,8 +195,8 @@ static int check_authn(request_rec *r)
         return deny(r, dc, v, "malformed Authorization header");
     default:
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00205)
-                      "bearer token longer than %d bytes: 401",
-                      MCP_MAX_TOKEN_LEN);
+                      "bearer token longer than %" APR_SIZE_T_FMT
+                      " bytes: 401", mcp_conf_max_token_size(dc));
         return deny(r, dc, MCP_INVALID_TOKEN, "the access token is too long");
     }
 

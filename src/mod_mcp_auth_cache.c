@@ -43,7 +43,8 @@ static apr_time_t last_warning;
 
 static const char *const COUNTER_NAMES[MCP_COUNTER_COUNT] = {
     "MCPAuthCacheHits", "MCPAuthCacheNegativeHits", "MCPAuthCacheMisses",
-    "MCPAuthValidations", "MCPAuthCacheErrors", "MCPAuthFlightWaits"
+    "MCPAuthValidations", "MCPAuthCacheErrors", "MCPAuthFlightWaits",
+    "MCPAuthJWKSFetches", "MCPAuthMetadataFetches"
 };
 
 const char *mcp_cmd_cache(cmd_parms *cmd, void *dconf, const char *arg)

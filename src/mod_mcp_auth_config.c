@@ -7,6 +7,7 @@
 #include "http_core.h"
 
 #include "mod_mcp_auth.h"
+#include "mcp_jwt.h"
 #include "mcp_parse.h"
 #include "mcp_resource.h"
 #include "mcp_util.h"
@@ -209,6 +210,82 @@ static const char *cmd_cache_noexp_ttl(cmd_parms *cmd, void *dconf,
     return ttl(cmd, arg, &((mcp_dir_conf_t *)dconf)->cache_noexp_ttl);
 }
 
+static const char *cmd_validation(cmd_parms *cmd, void *dconf,
+                                  const char *arg)
+{
+    mcp_dir_conf_t *dc = dconf;
+
+    if (!strcasecmp(arg, "auto")) {
+        dc->validation = MCP_VALIDATE_AUTO;
+    }
+    else if (!strcasecmp(arg, "introspect")) {
+        dc->validation = MCP_VALIDATE_INTROSPECT;
+    }
+    else if (!strcasecmp(arg, "jwt")) {
+        dc->validation = MCP_VALIDATE_JWT;
+    }
+    else {
+        return named(cmd, apr_psprintf(cmd->pool, "\"%s\": use introspect, "
+                                       "jwt or auto", arg));
+    }
+    return NULL;
+}
+
+static const char *cmd_jwks_url(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    ((mcp_dir_conf_t *)dconf)->jwks_url = arg;
+    return named(cmd, mcp_parse_url(cmd->pool, arg));
+}
+
+static const char *cmd_discovery(cmd_parms *cmd, void *dconf, int on)
+{
+    ((mcp_dir_conf_t *)dconf)->discovery = on;
+    return NULL;
+}
+
+static const char *cmd_jwt_algorithms(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    unsigned bit = mcp_jwt_alg_bit(arg);
+
+    if (!bit) {
+        return named(cmd, apr_psprintf(cmd->pool, "\"%s\" is not one of "
+                     "RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 "
+                     "EdDSA (none and HMAC never verify here)", arg));
+    }
+    ((mcp_dir_conf_t *)dconf)->jwt_algs |= bit;
+    return NULL;
+}
+
+static const char *cmd_jwt_strict_type(cmd_parms *cmd, void *dconf, int on)
+{
+    ((mcp_dir_conf_t *)dconf)->jwt_strict_typ = on;
+    return NULL;
+}
+
+static const char *cmd_keys_refresh(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    return named(cmd, mcp_parse_duration(cmd->pool, arg, apr_time_from_sec(10),
+                                         apr_time_from_sec(86400),
+                                         &((mcp_dir_conf_t *)dconf)->keys_refresh));
+}
+
+static const char *cmd_keys_cooldown(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    return named(cmd, mcp_parse_duration(cmd->pool, arg, 0,
+                                         apr_time_from_sec(3600),
+                                         &((mcp_dir_conf_t *)dconf)->keys_cooldown));
+}
+
+static const char *cmd_max_token_size(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    return named(cmd, mcp_parse_size(cmd->pool, arg, 256, 65536,
+                                     &((mcp_dir_conf_t *)dconf)->max_token_size));
+}
+
 static const char *cmd_max_body(cmd_parms *cmd, void *dconf, const char *arg)
 {
     return named(cmd, mcp_parse_size(cmd->pool, arg, 256, 64 * 1024 * 1024,
@@ -260,6 +337,22 @@ const command_rec mcp_cmds[] = {
         "largest answer accepted from the authorization server"),
     AP_INIT_FLAG("MCPAuthAllowHTTP", cmd_allow_http, NULL, WHERE,
         "allow http:// authorization server URLs (development only)"),
+    AP_INIT_TAKE1("MCPAuthValidation", cmd_validation, NULL, WHERE,
+        "introspect | jwt | auto (JWT-shaped tokens locally)"),
+    AP_INIT_TAKE1("MCPAuthJWKSURL", cmd_jwks_url, NULL, WHERE,
+        "the authorization server's JWK Set (else discovered)"),
+    AP_INIT_FLAG("MCPAuthDiscovery", cmd_discovery, NULL, WHERE,
+        "discover endpoints from the issuer's metadata"),
+    AP_INIT_ITERATE("MCPAuthJWTAlgorithms", cmd_jwt_algorithms, NULL, WHERE,
+        "JWS algorithms accepted"),
+    AP_INIT_FLAG("MCPAuthJWTStrictType", cmd_jwt_strict_type, NULL, WHERE,
+        "require typ at+jwt (RFC 9068)"),
+    AP_INIT_TAKE1("MCPAuthKeysRefresh", cmd_keys_refresh, NULL, WHERE,
+        "how long metadata and keys are used before fetching them again"),
+    AP_INIT_TAKE1("MCPAuthKeysCooldown", cmd_keys_cooldown, NULL, WHERE,
+        "least time between fetches caused by unknown kids"),
+    AP_INIT_TAKE1("MCPAuthMaxTokenSize", cmd_max_token_size, NULL, WHERE,
+        "largest bearer token accepted"),
     AP_INIT_TAKE1("MCPAuthCache", mcp_cmd_cache, NULL, RSRC_CONF,
         "shmcb[:args] | memcache:host:port | redis:host:port | none"),
     AP_INIT_TAKE1("MCPAuthCacheSecret", mcp_cmd_cache_secret, NULL,
@@ -366,9 +459,11 @@ static int publish(apr_pool_t *p, server_rec *s)
         pub->document = mcp_prm_document(p, &prm);
         ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, MCPLOGNO(00103)
                      "resource %s: metadata at %s, issuer %s, introspection "
-                     "%s, required scopes \"%s\"", dc->resource, dc->prm_url,
-                     APR_ARRAY_IDX(dc->issuers, 0, const char *),
-                     dc->introspection_url,
+                     "%s, JWKS %s, required scopes \"%s\"", dc->resource,
+                     dc->prm_url, APR_ARRAY_IDX(dc->issuers, 0, const char *),
+                     dc->introspection_url ? dc->introspection_url
+                                           : "(discovered)",
+                     dc->jwks_url ? dc->jwks_url : "(discovered)",
                      mcp_scopes_join(p, dc->required_scopes));
     }
     return OK;

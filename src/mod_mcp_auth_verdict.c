@@ -11,6 +11,7 @@
 #include "mod_mcp_auth.h"
 #include "mcp_claims.h"
 #include "mcp_introspect.h"
+#include "mcp_jwt.h"
 #include "mcp_util.h"
 
 #define POLL_INTERVAL apr_time_from_msec(10)
@@ -48,35 +49,110 @@ static int fetch(ask_t *a, unsigned char *buf, apr_size_t *plen)
     return mcp_socache_get(a->r, a->id, buf, plen) == APR_SUCCESS;
 }
 
-/* Validate here. On success *pbuf holds the encoded entry (NULL when it
- * cannot be encoded), stored in the cache for its TTL. */
+/* A local JWT verdict: parse, keys, signature, then the claims. */
+static mcp_verdict_e validate_jwt(ask_t *a, const char *jwks_url,
+                                  mcp_claims_t **pclaims, const char **pdesc)
+{
+    request_rec *r = a->r;
+    const char *err = NULL;
+    mcp_keyset_t *keys;
+    mcp_jwt_t *jwt;
+    apr_status_t rv;
+
+    if (mcp_jwt_parse(&jwt, r->pool, a->token,
+                      mcp_conf_max_token_size(a->dc), &err) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, MCPLOGNO(00502)
+                      "JWT rejected: %s", err);
+        *pdesc = mcp_reason_text(MCP_REASON_MALFORMED);
+        return MCP_INVALID_TOKEN;
+    }
+    if (mcp_keys_get(&keys, r, a->dc, jwks_url, jwt->kid) != APR_SUCCESS) {
+        return MCP_UNAVAILABLE;           /* logged where it failed */
+    }
+    rv = mcp_jwt_verify(jwt, mcp_keys_jwks(keys), mcp_conf_jwt_algs(a->dc),
+                        &err);
+    mcp_keys_release(keys);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, MCPLOGNO(00503)
+                      "JWT (alg %s, kid %s) rejected: %s", jwt->alg,
+                      jwt->kid ? jwt->kid : "-", err);
+        *pdesc = mcp_reason_text(MCP_REASON_SIGNATURE);
+        return MCP_INVALID_TOKEN;
+    }
+    if (mcp_jwt_claims(pclaims, r->pool, jwt, mcp_conf_jwt_strict_typ(a->dc),
+                       apr_time_now(), mcp_conf_clock_skew(a->dc), pdesc)
+        != APR_SUCCESS) {
+        return MCP_INVALID_TOKEN;
+    }
+    return mcp_claims_check(r->pool, *pclaims, a->dc, apr_time_now(), pdesc);
+}
+
+/* A verdict from the introspection endpoint at url. */
+static mcp_verdict_e validate_introspect(ask_t *a, const char *url,
+                                         mcp_claims_t **pclaims,
+                                         const char **pdesc)
+{
+    request_rec *r = a->r;
+    mcp_dir_conf_t at = *a->dc;           /* the endpoint may be discovered */
+    const char *err = NULL;
+    apr_status_t rv;
+
+    at.introspection_url = url;
+    rv = mcp_introspect(pclaims, r->pool, &at, a->token, mcp_http_post,
+                        mcp_http_client(), &err);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, MCPLOGNO(00501)
+                      "introspection at %s failed (token fp=%s): %s", url,
+                      mcp_fingerprint(r->pool, a->token, strlen(a->token)),
+                      err ? err : "");
+        return MCP_UNAVAILABLE;
+    }
+    return mcp_claims_check(r->pool, *pclaims, a->dc, apr_time_now(), pdesc);
+}
+
+/* Validate here, by the method the configuration and the token's shape
+ * call for. On success *pbuf holds the encoded entry (NULL when it cannot
+ * be encoded), stored in the cache for its TTL. */
 static mcp_verdict_e validate(ask_t *a, mcp_claims_t **pclaims,
                               const char **pdesc, unsigned char **pbuf,
                               apr_size_t *plen)
 {
     request_rec *r = a->r;
+    mcp_validation_e mode = mcp_conf_validation(a->dc);
+    int jwt = mode == MCP_VALIDATE_JWT
+              || (mode == MCP_VALIDATE_AUTO && mcp_jwt_looks_like(a->token));
+    const char *url = NULL;
     mcp_cache_entry_t e;
-    const char *err = NULL;
-    apr_status_t rv;
 
     *pbuf = NULL;
-    mcp_count(MCP_COUNT_VALIDATIONS);
-    rv = mcp_introspect(pclaims, r->pool, a->dc, a->token, mcp_http_post,
-                        mcp_http_client(), &err);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, MCPLOGNO(00501)
-                      "introspection at %s failed (token fp=%s): %s",
-                      a->dc->introspection_url,
-                      mcp_fingerprint(r->pool, a->token, strlen(a->token)),
-                      err ? err : "");
+    *pclaims = mcp_claims_create(r->pool);
+    /* only the endpoint this token needs is looked up (or discovered) */
+    if (mcp_endpoint(r, a->dc, jwt, &url) != APR_SUCCESS) {
         return MCP_UNAVAILABLE;
     }
-    e.verdict = mcp_claims_check(r->pool, *pclaims, a->dc, apr_time_now(),
-                                 pdesc);
+    if (!url && jwt && mode == MCP_VALIDATE_AUTO
+        && mcp_endpoint(r, a->dc, 0, &url) == APR_SUCCESS && url) {
+        jwt = 0;              /* no keys here: ask the server about it */
+    }
+    mcp_count(MCP_COUNT_VALIDATIONS);
+    if (!url) {
+        /* no way to validate this kind of token here */
+        *pdesc = mcp_reason_text(MCP_REASON_MALFORMED);
+        e.verdict = MCP_INVALID_TOKEN;
+    }
+    else if (jwt) {
+        e.verdict = validate_jwt(a, url, pclaims, pdesc);
+    }
+    else {
+        e.verdict = validate_introspect(a, url, pclaims, pdesc);
+    }
+    if (e.verdict == MCP_UNAVAILABLE) {
+        return e.verdict;
+    }
     e.reason = mcp_reason_of(*pdesc);
     e.claims = *pclaims;
-    rv = mcp_cache_encode(pbuf, plen, r->pool, &e, a->id, mcp_cache_secret());
-    if (rv != APR_SUCCESS) {
+    if (mcp_cache_encode(pbuf, plen, r->pool, &e, a->id, mcp_cache_secret())
+        != APR_SUCCESS) {
         *pbuf = NULL;
         mcp_cache_warn(r, "encoding a verdict (entry too large)");
     }

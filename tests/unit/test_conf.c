@@ -300,8 +300,19 @@ static void conf_check_names_the_missing_directive(void)
     MCP_ASSERT_HAS(mcp_conf_check(p, dc), "MCPAuthIssuer", "empty issuers");
     dc = complete_conf(p);
     dc->introspection_url = NULL;
+    MCP_ASSERT_STR(mcp_conf_check(p, dc), NULL,
+                   "no introspection URL: discovered");
+    dc->discovery = 0;
     MCP_ASSERT_HAS(mcp_conf_check(p, dc), "MCPAuthIntrospectionURL",
-                   "no introspection URL");
+                   "no introspection URL, no discovery");
+    dc->validation = MCP_VALIDATE_JWT;
+    MCP_ASSERT_HAS(mcp_conf_check(p, dc), "MCPAuthJWKSURL",
+                   "jwt without keys, no discovery");
+    dc->jwks_url = "https://auth.example.com/jwks";
+    MCP_ASSERT_STR(mcp_conf_check(p, dc), NULL, "jwt with a JWKS URL");
+    dc->validation = MCP_VALIDATE_INTROSPECT;
+    MCP_ASSERT_HAS(mcp_conf_check(p, dc), "MCPAuthIntrospectionURL",
+                   "introspect without URL, no discovery");
 }
 
 static void conf_check_refuses_http_without_allow_http(void)
