@@ -24,6 +24,12 @@
 //   activestr   HTTP 200 with "active":"true" (a string)
 //   redirect    HTTP 302 to redirectTo (must never be followed)
 //
+// Issuer mode (for local JWT validation): `documents` maps GET paths to JSON
+// documents it serves (its metadata, its JWK Set, ...), each either a value
+// (200, application/json) or { status, body, contentType }.  With documents
+// (even {}), a GET of any other path is 404; without, nothing changes.  The
+// map can be replaced at any time (fault.documents = {...}).
+//
 // Every request is recorded (method, path, headers, raw body, parsed form)
 // in `requests`.  As a program (node tests/integration/fault-as.mjs) it
 // listens on FAULT_PORT with FAULT_RESOURCE / FAULT_REDIRECT and answers
@@ -69,10 +75,10 @@ export function behaviourOf(path, token) {
 
 // resourceByPath: { '/introspect/x': 'http://…/x/mcp' } for several protected
 // Locations that share this fake AS; other paths get `resource`.
-export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, resourceByPath = {}, issuer, redirectTo } = {}) {
+export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, resourceByPath = {}, issuer, redirectTo, documents } = {}) {
   const requests = [];
   const sockets = new Set();
-  const state = { resource, resourceByPath, issuer, redirectTo };
+  const state = { resource, resourceByPath, issuer, redirectTo, documents };
   const stateFor = (pathname) => ({ ...state, resource: state.resourceByPath[pathname] ?? state.resource });
 
   const server = http.createServer((req, res) => {
@@ -87,6 +93,17 @@ export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, res
         return;
       }
       const form = Object.fromEntries(new URLSearchParams(body));
+      if (req.method === 'GET' && state.documents && !url.pathname.startsWith('/b/')) {
+        const doc = state.documents[url.pathname];
+        requests.push({ method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, body, form, kind: doc === undefined ? 'not-found' : 'document', at: Date.now(), remotePort: req.socket.remotePort });
+        const { status = 200, body: content, contentType = 'application/json' } = doc === undefined
+          ? { status: 404, body: { error: 'not_found' } }
+          : (doc && typeof doc === 'object' && 'body' in doc ? doc : { body: doc });
+        const text = typeof content === 'string' ? content : JSON.stringify(content);
+        res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+        return;
+      }
       const kind = behaviourOf(url.pathname, form.token);
       requests.push({ method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, body, form, kind, at: Date.now(), remotePort: req.socket.remotePort });
       const json = (status, obj) => {
@@ -133,6 +150,10 @@ export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, res
     set resource(v) { state.resource = v; },
     set resourceByPath(v) { state.resourceByPath = v; },
     set redirectTo(v) { state.redirectTo = v; },
+    set documents(v) { state.documents = v; },
+    get documents() { return state.documents; },
+    // Recorded GETs of a path (documents mode).
+    getsOf(p) { return requests.filter((r) => r.method === 'GET' && r.path === p); },
     reset() { requests.length = 0; },
     // Requests whose token (or path behaviour) is `token`.
     requestsFor(token) { return requests.filter((r) => r.form.token === token); },

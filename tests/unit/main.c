@@ -56,6 +56,8 @@ int main(int argc, char **argv)
     mcp_test_add_tools_suite();
     mcp_test_add_cache_suite();
     mcp_test_add_flight_suite();
+    mcp_test_add_jwk_suite();
+    mcp_test_add_jwt_suite();
     if (CU_get_error() != CUE_SUCCESS) {
         fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
         CU_cleanup_registry();

@@ -24,6 +24,8 @@ void mcp_test_add_server_suite(void);
 void mcp_test_add_tools_suite(void);
 void mcp_test_add_cache_suite(void);
 void mcp_test_add_flight_suite(void);
+void mcp_test_add_jwk_suite(void);
+void mcp_test_add_jwt_suite(void);
 
 /* A suite whose init creates the pool that mcp_test_pool() returns and
  * whose cleanup destroys it. NULL (and a CUnit error) on failure. */
@@ -53,6 +55,12 @@ void mcp_test_assert_int(long long got, long long want, const char *ctx,
 /* `got` contains `part` (NULL never does). */
 void mcp_test_assert_has(const char *got, const char *part, const char *ctx,
                          unsigned int line, const char *file);
+
+/* The whole file at path (relative to the top of the repository, where
+ * the tests run), NUL-terminated, in p; NULL, and a failed assertion, when
+ * it cannot be read. */
+const char *mcp_test_read_file(apr_pool_t *p, const char *path,
+                               apr_size_t *plen);
 
 #define MCP_ASSERT_STR(got, want, ctx) \
     mcp_test_assert_str((got), (want), (ctx), __LINE__, __FILE__)

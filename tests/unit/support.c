@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <apr_file_io.h>
 #include <apr_strings.h>
 
 #include "mcp_test.h"
@@ -86,4 +87,35 @@ void mcp_test_assert_has(const char *got, const char *part, const char *ctx,
                     "%s: want text containing \"%s\", got %s%s%s",
                     ctx ? ctx : "", part, got ? "\"" : "",
                     got ? got : "NULL", got ? "\"" : "");
+}
+
+const char *mcp_test_read_file(apr_pool_t *p, const char *path,
+                               apr_size_t *plen)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t got = 0;
+    char *buf = NULL;
+    apr_status_t rv;
+
+    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY,
+                       APR_FPROT_OS_DEFAULT, p);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+        if (rv == APR_SUCCESS) {
+            buf = apr_palloc(p, (apr_size_t)fi.size + 1);
+            rv = fi.size ? apr_file_read_full(f, buf, (apr_size_t)fi.size,
+                                              &got)
+                         : APR_SUCCESS;
+            buf[got] = '\0';
+        }
+        apr_file_close(f);
+    }
+    mcp_test_assert(rv == APR_SUCCESS, __LINE__, __FILE__,
+                    "cannot read %s (run from the top of the repository)",
+                    path);
+    if (plen) {
+        *plen = rv == APR_SUCCESS ? got : 0;
+    }
+    return rv == APR_SUCCESS ? buf : NULL;
 }

@@ -11,36 +11,60 @@ export const RS_CLIENT_SECRET = 'dev-secret';
 export const TEST_CLIENT_SECRET = 'test-cc-secret';
 
 // resources: accepted resource indicators.  Resolves once it answers.
-export async function startAuthServer({ name = 'as', resources, port, shortTtl = 2, env = {} }) {
+// tokenFormat: 'opaque' (default) or 'jwt' (TOKEN_FORMAT); jwtAlg: 'RS256'
+// (default) or 'ES256' (AS_JWT_ALG); issuerPath: e.g. '/tenant1'
+// (AS_ISSUER_PATH: the issuer and every endpoint live under that path).
+export async function startAuthServer({ name = 'as', resources, port, shortTtl = 2, tokenFormat, jwtAlg, issuerPath, env = {} }) {
   port ??= await freePort();
   const run = makeRunDir(name);
   const logFile = path.join(run, 'as.log');
-  const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(REPO, 'dev/authserver.mjs')], {
-    cwd: REPO,
-    stdio: ['ignore', out, out],
-    env: {
-      ...process.env,
-      AS_HOST: '127.0.0.1',
-      AS_PORT: String(port),
-      MCP_RESOURCES: resources.join(' '),
-      RS_SCOPES: 'mcp:tools mcp:admin',
-      RS_CLIENT_ID,
-      RS_CLIENT_SECRET,
-      AS_TEST_CLIENTS: '1',
-      AS_TEST_SHORT_TTL: String(shortTtl),
-      ...env,
-    },
-  });
-  closeSync(out);
-  track(child.pid, `authserver ${name}`);
-  const issuer = `http://127.0.0.1:${port}`;
+  const childEnv = {
+    ...process.env,
+    AS_HOST: '127.0.0.1',
+    AS_PORT: String(port),
+    MCP_RESOURCES: resources.join(' '),
+    RS_SCOPES: 'mcp:tools mcp:admin',
+    RS_CLIENT_ID,
+    RS_CLIENT_SECRET,
+    AS_TEST_CLIENTS: '1',
+    AS_TEST_SHORT_TTL: String(shortTtl),
+    ...(tokenFormat ? { TOKEN_FORMAT: tokenFormat } : {}),
+    ...(jwtAlg ? { AS_JWT_ALG: jwtAlg } : {}),
+    ...(issuerPath ? { AS_ISSUER_PATH: issuerPath } : {}),
+    ...env,
+  };
+  // One process at a time; restart() replaces it (same port, same log file).
+  let child;
+  const spawnChild = () => {
+    const out = openSync(logFile, 'a');
+    child = spawn(process.execPath, [path.join(REPO, 'dev/authserver.mjs')], {
+      cwd: REPO,
+      stdio: ['ignore', out, out],
+      env: childEnv,
+    });
+    closeSync(out);
+    track(child.pid, `authserver ${name}`);
+  };
+  spawnChild();
+  const origin = `http://127.0.0.1:${port}`;
+  const issuer = `${origin}${childEnv.AS_ISSUER_PATH ?? ''}`;
   const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+  // Up once the metadata answers (the port opens a hair earlier).
+  const ready = async () => {
+    await waitForPort(port, { alive: () => child.exitCode === null, what: `authserver ${name}` });
+    const meta = await fetch(as.metadataUrl);
+    if (meta.status !== 200) throw new Error(`authserver metadata answered ${meta.status}`);
+  };
   const as = {
     issuer,
+    origin,
     port,
-    pid: child.pid,
+    get pid() { return child.pid; },
     introspectionUrl: `${issuer}/token/introspection`,
+    // RFC 8414 metadata, the well-known part inserted before the issuer's path.
+    metadataUrl: `${origin}/.well-known/oauth-authorization-server${childEnv.AS_ISSUER_PATH ?? ''}`,
+    jwksUrl: `${issuer}/jwks`,
+    tokenFormat: childEnv.TOKEN_FORMAT ?? 'opaque',
     logFile,
     log,
     // Lines of its request log ("[as] POST /token/introspection 200 3ms")
@@ -50,6 +74,31 @@ export async function startAuthServer({ name = 'as', resources, port, shortTtl =
       return m && (m[1] === p || m[1].startsWith(`${p}/`));
     }),
     stop: () => stopChild(child, { name: `authserver ${name}` }),
+    // Stop it and start it again on the same port: new signing keys (new
+    // kids: a key rotation), every counter back to 0, no tokens or clients
+    // but the static ones.
+    async restart() {
+      await stopChild(child, { name: `authserver ${name}` });
+      spawnChild();
+      await ready();
+    },
+
+    // Requests that reached the introspection endpoint, the JWKS and the
+    // metadata documents, counted by the AS itself (GET /_test/counters):
+    // { introspections, jwks, metadata, module: { the same, only requests
+    // whose User-Agent is mod_mcp_auth's } }.  Back to 0 after restart().
+    async counters() {
+      const res = await fetch(`${issuer}/_test/counters`);
+      if (res.status !== 200) throw new Error(`GET /_test/counters answered ${res.status}`);
+      return res.json();
+    },
+    // Its public JWK Set, as served at jwks_uri.  This GET is counted like
+    // any other: read it before taking a baseline of counters().
+    async jwks() {
+      const res = await fetch(as.jwksUrl);
+      if (res.status !== 200) throw new Error(`GET ${as.jwksUrl} answered ${res.status}`);
+      return res.json();
+    },
 
     // How many requests reached the introspection endpoint, counted by the
     // AS itself (GET /_test/introspections, test clients only): { total },
@@ -109,10 +158,7 @@ export async function startAuthServer({ name = 'as', resources, port, shortTtl =
     },
   };
   try {
-    await waitForPort(port, { alive: () => child.exitCode === null, what: `authserver ${name}` });
-    // The port opens before oidc-provider answers metadata requests only by a hair; ask once.
-    const meta = await fetch(`${issuer}/.well-known/oauth-authorization-server`);
-    if (meta.status !== 200) throw new Error(`authserver metadata answered ${meta.status}`);
+    await ready();
   } catch (err) {
     await as.stop();
     throw new Error(`${err.message}\n${log()}`);

@@ -18,6 +18,11 @@ export const DESC = {
   scope: 'the access token lacks a required scope',
   queryToken: 'access tokens are accepted only in the Authorization header',
   malformed: 'malformed Authorization header',
+  // Local JWT validation (RFC 9068).
+  tokenMalformed: 'the access token is malformed',
+  signature: 'the access token signature is not valid',
+  notJwtAccessToken: 'the access token is not a JWT access token',
+  noExpiry: 'the access token has no expiry',
 };
 
 export const challenge = {

@@ -12,6 +12,7 @@ export function fileSuite(name) {
   secrets.basic(RS_CLIENT_ID, RS_CLIENT_SECRET);
   secrets.basic('test-cc', TEST_CLIENT_SECRET);
   secrets.basic('test-cc-short', TEST_CLIENT_SECRET);
+  secrets.basic('test-cc-typjwt', TEST_CLIENT_SECRET);
   const stops = [];
   const logs = [];
   let stopped = false;
