@@ -27,8 +27,9 @@ cJSON *mcp_json_own(apr_pool_t *p, cJSON *j)
 }
 
 /* A byte scan before parsing, so that a deeply nested document never
- * reaches cJSON's recursive parser. */
-static int depth_ok(const char *buf, apr_size_t len, int max_depth)
+ * reaches cJSON's recursive parser, and no string holds "\u0000": cJSON
+ * strings end at a NUL, so "iss\u0000.evil" would read as "iss". */
+static const char *prescan(const char *buf, apr_size_t len, int max_depth)
 {
     int depth = 0, in_str = 0;
     apr_size_t i;
@@ -37,10 +38,17 @@ static int depth_ok(const char *buf, apr_size_t len, int max_depth)
         char c = buf[i];
         if (in_str) {
             if (c == '\\') {
+                if (i + 5 < len && buf[i + 1] == 'u'
+                    && !memcmp(buf + i + 2, "0000", 4)) {
+                    return "a string holds a NUL character";
+                }
                 ++i;
             }
             else if (c == '"') {
                 in_str = 0;
+            }
+            else if (c == '\0') {
+                return "a string holds a NUL character";
             }
         }
         else if (c == '"') {
@@ -48,14 +56,14 @@ static int depth_ok(const char *buf, apr_size_t len, int max_depth)
         }
         else if (c == '{' || c == '[') {
             if (++depth > max_depth) {
-                return 0;
+                return "nested too deeply";
             }
         }
         else if (c == '}' || c == ']') {
             --depth;
         }
     }
-    return 1;
+    return NULL;
 }
 
 static int has_duplicates(apr_pool_t *p, const cJSON *j)
@@ -110,8 +118,7 @@ cJSON *mcp_json_parse(apr_pool_t *p, const char *buf, apr_size_t len,
         *perr = "empty document";
         return NULL;
     }
-    if (!depth_ok(buf, len, max_depth)) {
-        *perr = "nested too deeply";
+    if ((*perr = prescan(buf, len, max_depth)) != NULL) {
         return NULL;
     }
     j = cJSON_ParseWithLengthOpts(buf, len, &end, 0);

@@ -182,6 +182,25 @@ static void json_rejects_an_embedded_nul_after_the_value(void)
     CU_ASSERT_PTR_NOT_NULL(err);
 }
 
+/* cJSON strings end at a NUL: "a\u0000b" would read as "a" (an issuer
+ * or audience with a tail nobody checks). */
+static void json_rejects_nul_characters_in_strings(void)
+{
+    static const char raw[] = "{\"aud\":\"x\0y\"}";
+    const char *err = NULL;
+
+    CU_ASSERT_PTR_NULL(parse("{\"aud\":\"https://h/mcp\\u0000.evil\"}", 32,
+                             &err));
+    MCP_ASSERT_STR(err, "a string holds a NUL character", "\\u0000");
+    CU_ASSERT_PTR_NULL(parse("[\"\\u0000\"]", 32, &err));
+    CU_ASSERT_PTR_NULL(parse("{\"a\\u0000b\":1}", 32, &err));
+    CU_ASSERT_PTR_NULL(mcp_json_parse(mcp_test_pool(), raw, sizeof(raw) - 1,
+                                      32, &err));
+    /* an escaped backslash followed by u0000 text is not a NUL */
+    CU_ASSERT_PTR_NOT_NULL(parse("[\"\\\\u0000\"]", 32, &err));
+    CU_ASSERT_PTR_NOT_NULL(parse("[\"\\u0001\"]", 32, &err));
+}
+
 static void json_parses_only_len_bytes(void)
 {
     const char *err;
@@ -261,6 +280,7 @@ void mcp_test_add_json_suite(void)
     MCP_TEST(s, json_rejects_duplicate_member_names);
     MCP_TEST(s, json_rejects_duplicates_in_large_objects);
     MCP_TEST(s, json_rejects_trailing_data_but_not_whitespace);
+    MCP_TEST(s, json_rejects_nul_characters_in_strings);
     MCP_TEST(s, json_rejects_an_embedded_nul_after_the_value);
     MCP_TEST(s, json_parses_only_len_bytes);
     MCP_TEST(s, json_rejects_empty_and_invalid_input);
