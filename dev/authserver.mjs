@@ -3,7 +3,8 @@
 // loopback address.  FOR LOCAL DEVELOPMENT AND TESTS ONLY: it logs in a demo
 // user without asking anybody, and keeps everything in memory.
 //
-//   node dev/authserver.mjs            # issuer http://127.0.0.1:8080
+//   node dev/authserver.mjs                   # issuer http://127.0.0.1:8080
+//   TOKEN_FORMAT=jwt node dev/authserver.mjs  # JWT access tokens (RFC 9068)
 //
 // What it offers (the issuer's /.well-known/oauth-authorization-server lists it):
 //   - open dynamic client registration (RFC 7591) at /reg
@@ -43,10 +44,6 @@
 //                     /.well-known/oauth-authorization-server/tenant1 (RFC 8414
 //                     path insertion) and /tenant1/.well-known/openid-configuration
 //                     (OpenID Connect Discovery)
-//
-// Signing keys (an RSA 2048 key and an EC P-256 key) are new at every start,
-// and their kid is derived from their RFC 7638 thumbprint: restarting the
-// server on the same port is a key rotation.
 //   AS_TEST_CLIENTS=1 test conveniences, off by default:
 //                       client "test-cc" / "test-cc-secret": client_credentials
 //                         grant for any MCP_RESOURCES entry and any RS_SCOPES
@@ -67,6 +64,10 @@
 //                          "module": {the same, only requests whose
 //                          User-Agent starts with "mod_mcp_auth/"}}
 //                       (with AS_ISSUER_PATH these two live under it too)
+//
+// Signing keys (an RSA 2048 key and an EC P-256 key) are new at every start,
+// and their kid is derived from their RFC 7638 thumbprint: restarting the
+// server on the same port is a key rotation.
 //
 // One line per request goes to stdout: method, path (never the query), status,
 // and the path of a redirect target.  Tokens, codes and secrets never appear.

@@ -7,7 +7,10 @@
 # Needs root (Apache switches its children to www-data), a built module
 # (.libs/mod_mcp_auth.so) and the npm packages (npm ci).  Ctrl-C or SIGTERM
 # stops everything this script started, by PID.  DEMO_PORT and DEMO_AS_PORT
-# change the two ports.
+# change the two ports.  TOKENS=jwt (make demo TOKENS=jwt) makes the
+# authorization server issue RFC 9068 JWT access tokens, which the module
+# checks locally with the keys it finds through the AS's metadata; the
+# default, TOKENS=opaque, gives opaque tokens that the module introspects.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 REPO=$PWD
@@ -16,8 +19,15 @@ AS_PORT=${DEMO_AS_PORT:-8080}
 AS_URL="http://127.0.0.1:$AS_PORT"
 MCP_URL="http://127.0.0.1:$PORT/mcp"
 MODULE="$REPO/.libs/mod_mcp_auth.so"
+TOKENS=${TOKENS:-opaque}
 
 die() { echo "demo: $*" >&2; exit 1; }
+
+case "$TOKENS" in
+  opaque) TOKENS_NOTE="opaque, introspected by Apache at the AS" ;;
+  jwt)    TOKENS_NOTE="JWT (RFC 9068), checked by Apache with the AS's keys (discovered)" ;;
+  *)      die "TOKENS=$TOKENS: use TOKENS=opaque (the default) or TOKENS=jwt" ;;
+esac
 
 [ "$(id -u)" -eq 0 ] || die "run as root: Apache starts as root and runs its children as www-data"
 [ -x /usr/sbin/apache2 ] || die "/usr/sbin/apache2 is missing (bash dev/install-deps.sh)"
@@ -80,9 +90,9 @@ wait_port() { # port pid what
   return 1
 }
 
-echo "demo: starting the development authorization server on $AS_URL"
+echo "demo: starting the development authorization server on $AS_URL ($TOKENS access tokens)"
 AS_HOST=127.0.0.1 AS_PORT=$AS_PORT MCP_RESOURCES="$MCP_URL" RS_CLIENT_SECRET=dev-secret \
-  node dev/authserver.mjs &
+  TOKEN_FORMAT=$TOKENS node dev/authserver.mjs &
 AS_PID=$!
 wait_port "$AS_PORT" "$AS_PID" || die "the authorization server did not start"
 
@@ -114,6 +124,8 @@ cat <<EOF
                           without a token: HTTP $status (401 expected)
    resource metadata      http://127.0.0.1:$PORT/.well-known/oauth-protected-resource/mcp  (HTTP $prm)
    authorization server   $AS_URL   (node pid $AS_PID; logs in "demo-user" by itself)
+   access tokens          $TOKENS_NOTE
+                          (make demo TOKENS=jwt or TOKENS=opaque chooses)
    Apache logs            $RUN/error.log
                           $RUN/access.log
 

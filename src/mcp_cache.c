@@ -196,7 +196,7 @@ apr_status_t mcp_cache_encode(unsigned char **pbuf, apr_size_t *plen,
                               const unsigned char id[MCP_CACHE_ID_LEN],
                               const unsigned char *secret)
 {
-    const mcp_claims_t *c = e->claims;
+    const mcp_claims_t *c = e->claims ? e->claims : mcp_claims_create(p);
     writer_t w = { apr_palloc(p, MCP_CACHE_MAX_ENTRY), 0,
                    MCP_CACHE_MAX_ENTRY - TAG_LEN, 0 };
     int i, naud = c->aud ? c->aud->nelts : 0;

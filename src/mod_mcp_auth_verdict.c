@@ -82,6 +82,7 @@ static mcp_verdict_e validate_jwt(ask_t *a, const char *jwks_url,
     if (mcp_jwt_claims(pclaims, r->pool, jwt, mcp_conf_jwt_strict_typ(a->dc),
                        apr_time_now(), mcp_conf_clock_skew(a->dc), pdesc)
         != APR_SUCCESS) {
+        *pclaims = mcp_claims_create(r->pool);   /* nothing to tell */
         return MCP_INVALID_TOKEN;
     }
     return mcp_claims_check(r->pool, *pclaims, a->dc, apr_time_now(), pdesc);

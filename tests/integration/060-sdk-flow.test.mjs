@@ -1,6 +1,10 @@
 // The official MCP TypeScript SDK client (dev/connect.mjs) against Apache +
 // mod_mcp_auth + the development AS: the whole MCP authorization flow, then
-// the tools.
+// the tools.  Four times: opaque tokens (introspected) and JWT access tokens
+// (RFC 9068, checked locally), each with MCPAuthIntrospectionURL configured
+// and without (discovered), always with the default MCPAuthValidation (auto)
+// and the JWKS discovered.  Each variant has its own AS, so that its
+// counters (GET /_test/counters) are the variant's alone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,31 +17,48 @@ import { prmUrl } from './lib/expect.mjs';
 import { fileSuite } from './lib/suite.mjs';
 
 const suite = fileSuite('060-sdk-flow');
-let as; let R;
+// name → { format, configured (MCPAuthIntrospectionURL set), R, as }
+const VARIANTS = {
+  'opaque-configured': { format: 'opaque', configured: true },
+  'opaque-discovered': { format: 'opaque', configured: false },
+  'jwt-configured': { format: 'jwt', configured: true },
+  'jwt-discovered': { format: 'jwt', configured: false },
+  // An issuer with a path (http://127.0.0.1:P/tenant1): RFC 8414 path insertion.
+  'jwt-path-issuer': { format: 'jwt', configured: false, issuerPath: '/tenant1' },
+};
 
 before(async () => {
   const [P] = await freePorts(1);
-  R = `http://127.0.0.1:${P}/mcp`;
-  as = suite.started(await startAuthServer({ name: 'as-060', resources: [R] }));
-  suite.addLogs(as.logFile);
+  for (const [name, v] of Object.entries(VARIANTS)) v.R = `http://127.0.0.1:${P}/${name}/mcp`;
+  const started = await Promise.allSettled(Object.entries(VARIANTS).map(([name, v]) => startAuthServer({
+    name: `as-060-${name}`, resources: [v.R], tokenFormat: v.format, issuerPath: v.issuerPath,
+  })));
+  Object.values(VARIANTS).forEach((v, i) => {
+    if (started[i].status === 'fulfilled') {
+      v.as = suite.started(started[i].value);
+      suite.addLogs(v.as.logFile);
+    }
+  });
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   const httpd = suite.started(await startApache({
     name: 'sdk-flow',
     ports: [P],
-    body: `
-<Location /mcp>
+    body: Object.entries(VARIANTS).map(([name, v]) => `
+<Location /${name}/mcp>
   AuthType MCP
-  MCPAuthResource          ${R}
-  MCPAuthIssuer            ${as.issuer}
+  MCPAuthResource          ${v.R}
+  MCPAuthIssuer            ${v.as.issuer}
   # Loopback test server only: plain http to the authorization server.
   MCPAuthAllowHTTP         On
-  MCPAuthIntrospectionURL  ${as.introspectionUrl}
+  ${v.configured ? `MCPAuthIntrospectionURL  ${v.as.introspectionUrl}` : '# MCPAuthIntrospectionURL: discovered'}
   MCPAuthIntrospectionAuth client_secret_basic mcp-rs dev-secret
   MCPAuthRequireScope      mcp:tools
-  MCPAuthResourceName      "mod_mcp_auth SDK flow test"
+  MCPAuthResourceName      "mod_mcp_auth SDK flow test (${name})"
   Require valid-user
   SetHandler mcp
 </Location>
-`,
+`).join(''),
   }));
   suite.addLogs(...httpd.logFiles());
 });
@@ -76,8 +97,9 @@ const findFrom = (records, from, pred) => {
   return i < 0 ? -1 : from + i;
 };
 
-test('the SDK client completes the OAuth flow and calls add and multiply', async () => {
-  const dir = makeRunDir('connect');
+async function sdkFlow(name) {
+  const { R, as, format } = VARIANTS[name];
+  const dir = makeRunDir(`connect-${name}`);
   const run = await runConnect(R, dir);
   suite.addLogs(run.logFile);
   for (const s of run.secrets) suite.secrets.add(s.value, s.label);
@@ -95,7 +117,8 @@ test('the SDK client completes the OAuth flow and calls add and multiply', async
     ['POST /mcp → 401 with resource_metadata', (r) => r.method === 'POST' && r.url === R && r.status === 401
       && r.wwwAuthenticate?.startsWith('Bearer ') && r.wwwAuthenticate.includes(`resource_metadata="${prm}"`)],
     ['GET PRM → 200', (r) => r.method === 'GET' && r.url === prm && r.status === 200],
-    ['GET AS metadata → 200', (r) => r.method === 'GET' && r.url.startsWith(`${as.issuer}/.well-known/`) && r.status === 200],
+    ['GET AS metadata → 200', (r) => r.method === 'GET' && r.status === 200
+      && (r.url.startsWith(`${as.issuer}/.well-known/`) || r.url === as.metadataUrl)],
     ['POST /reg → 201', (r) => r.method === 'POST' && r.url === `${as.issuer}/reg` && r.status === 201],
     ['token request → 200', (r) => r.method === 'POST' && r.url === `${as.issuer}/token` && r.grant_type === 'authorization_code' && r.status === 200],
     ['POST /mcp initialize with a token → 200', (r) => r.method === 'POST' && r.url === R && r.rpc === 'initialize' && r.authorization === 'Bearer' && r.status === 200],
@@ -114,7 +137,31 @@ test('the SDK client completes the OAuth flow and calls add and multiply', async
   for (const r of records.slice(firstAuthed).filter((x) => x.url === R)) {
     assert.equal(r.authorization, 'Bearer', `#${r.n} ${r.method} without a token`);
   }
-});
+
+  // The token the SDK got has the variant's format, and the AS saw what
+  // that format needs: introspection for opaque tokens; for JWTs none, but
+  // its JWKS exactly once (found through its metadata).
+  const access = run.secrets.find((x) => x.label === 'SDK access token')?.value;
+  assert.ok(access, 'connect.mjs reported its access token');
+  const c = await as.counters();
+  if (format === 'jwt') {
+    assert.equal(access.split('.').length, 3, 'a JWT access token');
+    assert.equal(JSON.parse(Buffer.from(access.split('.')[0], 'base64url')).typ, 'at+jwt');
+    assert.equal(c.introspections, 0, `AS counters: ${JSON.stringify(c)}`);
+    assert.equal(c.jwks, 1, `AS counters: ${JSON.stringify(c)}`);
+    // The SDK reads the metadata too: count the module's own requests.
+    assert.ok(c.module.metadata >= 1, `AS counters: ${JSON.stringify(c)}`);
+  } else {
+    assert.ok(!access.includes('.'), 'an opaque access token');
+    assert.ok(c.introspections >= 1, `AS counters: ${JSON.stringify(c)}`);
+    assert.equal(c.jwks, 0, `AS counters: ${JSON.stringify(c)}`);
+    if (!VARIANTS[name].configured) assert.ok(c.module.metadata >= 1, `AS counters: ${JSON.stringify(c)}`);
+  }
+}
+
+for (const [name, v] of Object.entries(VARIANTS)) {
+  test(`the SDK client completes the OAuth flow and calls add and multiply: ${v.format} tokens, introspection endpoint ${v.configured ? 'configured' : 'discovered'}${v.issuerPath ? `, issuer path ${v.issuerPath}` : ''}`, () => sdkFlow(name));
+}
 
 test('no token, secret or Authorization value in any log', async () => {
   assert.deepEqual(await suite.secretFindings(), []);

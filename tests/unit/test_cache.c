@@ -167,6 +167,26 @@ static void cache_entry_rejects_other_secret_other_id_and_tampering(void)
                     APR_SUCCESS);
 }
 
+/* A token refused before its claims were read has none: its verdict is
+ * still stored (negative caching). */
+static void cache_entry_without_claims_encodes(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    unsigned char id[MCP_CACHE_ID_LEN], *buf;
+    apr_size_t len;
+    mcp_cache_entry_t e = { MCP_INVALID_TOKEN, MCP_REASON_JWT_TYPE, NULL };
+    mcp_cache_entry_t *out;
+    const char *err;
+
+    mcp_cache_id(id, conf(p, "https://mcp.example.com/mcp"), "tok");
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, &e, id, SECRET),
+                          APR_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
+                                           &err), APR_SUCCESS);
+    MCP_ASSERT_INT(out->reason, MCP_REASON_JWT_TYPE, "reason");
+    CU_ASSERT_PTR_NULL(out->claims->sub);
+}
+
 static void cache_entry_too_large_is_refused(void)
 {
     apr_pool_t *p = mcp_test_pool();
@@ -259,6 +279,7 @@ void mcp_test_add_cache_suite(void)
     MCP_TEST(s, cache_flight_id_differs_from_verdict_id);
     MCP_TEST(s, cache_entry_round_trips);
     MCP_TEST(s, cache_entry_rejects_other_secret_other_id_and_tampering);
+    MCP_TEST(s, cache_entry_without_claims_encodes);
     MCP_TEST(s, cache_entry_too_large_is_refused);
     MCP_TEST(s, cache_ttl_follows_exp_and_configuration);
     MCP_TEST(s, cache_verdict_checks_expiry_again);

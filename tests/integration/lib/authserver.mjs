@@ -28,9 +28,10 @@ export async function startAuthServer({ name = 'as', resources, port, shortTtl =
     RS_CLIENT_SECRET,
     AS_TEST_CLIENTS: '1',
     AS_TEST_SHORT_TTL: String(shortTtl),
-    ...(tokenFormat ? { TOKEN_FORMAT: tokenFormat } : {}),
-    ...(jwtAlg ? { AS_JWT_ALG: jwtAlg } : {}),
-    ...(issuerPath ? { AS_ISSUER_PATH: issuerPath } : {}),
+    // Never inherited from the environment of the test run.
+    TOKEN_FORMAT: tokenFormat ?? 'opaque',
+    AS_JWT_ALG: jwtAlg ?? 'RS256',
+    AS_ISSUER_PATH: issuerPath ?? '',
     ...env,
   };
   // One process at a time; restart() replaces it (same port, same log file).
@@ -47,7 +48,7 @@ export async function startAuthServer({ name = 'as', resources, port, shortTtl =
   };
   spawnChild();
   const origin = `http://127.0.0.1:${port}`;
-  const issuer = `${origin}${childEnv.AS_ISSUER_PATH ?? ''}`;
+  const issuer = `${origin}${childEnv.AS_ISSUER_PATH}`;
   const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
   // Up once the metadata answers (the port opens a hair earlier).
   const ready = async () => {
@@ -62,9 +63,9 @@ export async function startAuthServer({ name = 'as', resources, port, shortTtl =
     get pid() { return child.pid; },
     introspectionUrl: `${issuer}/token/introspection`,
     // RFC 8414 metadata, the well-known part inserted before the issuer's path.
-    metadataUrl: `${origin}/.well-known/oauth-authorization-server${childEnv.AS_ISSUER_PATH ?? ''}`,
+    metadataUrl: `${origin}/.well-known/oauth-authorization-server${childEnv.AS_ISSUER_PATH}`,
     jwksUrl: `${issuer}/jwks`,
-    tokenFormat: childEnv.TOKEN_FORMAT ?? 'opaque',
+    tokenFormat: childEnv.TOKEN_FORMAT,
     logFile,
     log,
     // Lines of its request log ("[as] POST /token/introspection 200 3ms")
