@@ -58,7 +58,8 @@ static void do_initialize(mcp_reply_t *reply, apr_pool_t *p,
 }
 
 static void do_tools_call(mcp_reply_t *reply, apr_pool_t *p,
-                          const mcp_tools_t *tools, const mcp_rpc_msg_t *m)
+                          const mcp_tools_t *tools, const mcp_rpc_msg_t *m,
+                          mcp_tool_ctx_t *ctx)
 {
     const cJSON *name = mcp_json_get(m->params, "name");
     const cJSON *args = mcp_json_get(m->params, "arguments");
@@ -84,7 +85,10 @@ static void do_tools_call(mcp_reply_t *reply, apr_pool_t *p,
     if (!args) {
         args = mcp_json_own(p, cJSON_CreateObject());
     }
-    result = tool->call(p, args, tool->baton);
+    if (ctx) {
+        ctx->meta = mcp_json_get(m->params, "_meta");
+    }
+    result = tool->call(p, args, ctx, tool->baton);
     if (!result) {
         reply_error(reply, p, m, MCP_RPC_INTERNAL_ERROR,
                     "the tool failed");
@@ -95,7 +99,7 @@ static void do_tools_call(mcp_reply_t *reply, apr_pool_t *p,
 
 void mcp_server_handle(mcp_reply_t *reply, apr_pool_t *p,
                        const mcp_tools_t *tools, const char *body,
-                       apr_size_t len)
+                       apr_size_t len, mcp_tool_ctx_t *ctx)
 {
     mcp_rpc_msg_t *m;
     const char *why;
@@ -107,6 +111,14 @@ void mcp_server_handle(mcp_reply_t *reply, apr_pool_t *p,
         reply->body = mcp_rpc_error(p, NULL, code, why);
         return;
     }
+    mcp_server_dispatch(reply, p, tools, m, ctx);
+}
+
+void mcp_server_dispatch(mcp_reply_t *reply, apr_pool_t *p,
+                         const mcp_tools_t *tools, const mcp_rpc_msg_t *m,
+                         mcp_tool_ctx_t *ctx)
+{
+    memset(reply, 0, sizeof(*reply));
     reply->method = m->method;
     if (m->kind != MCP_RPC_REQUEST) {
         /* notifications and responses are accepted, never answered */
@@ -130,7 +142,7 @@ void mcp_server_handle(mcp_reply_t *reply, apr_pool_t *p,
         }
     }
     else if (!strcmp(m->method, "tools/call")) {
-        do_tools_call(reply, p, tools, m);
+        do_tools_call(reply, p, tools, m, ctx);
     }
     else {
         reply_error(reply, p, m, MCP_RPC_METHOD_NOT_FOUND,

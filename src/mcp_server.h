@@ -4,6 +4,7 @@
 #ifndef MCP_SERVER_H
 #define MCP_SERVER_H
 
+#include "mcp_rpc.h"
 #include "mcp_tools.h"
 
 #define MCP_PROTOCOL_LATEST   "2025-11-25"
@@ -18,9 +19,17 @@ typedef struct mcp_reply_t {
 /* 1 when v is a protocol version this server speaks. */
 int mcp_server_version_supported(const char *v);
 
-/* Handle one JSON-RPC message posted to the endpoint. */
+/* Answer one parsed JSON-RPC message (the transport has parsed it with
+ * mcp_rpc_parse and applied its own rules, such as sessions). ctx tells
+ * tools who calls; it may be NULL. */
+void mcp_server_dispatch(mcp_reply_t *reply, apr_pool_t *p,
+                         const mcp_tools_t *tools, const mcp_rpc_msg_t *m,
+                         mcp_tool_ctx_t *ctx);
+
+/* Parse, then dispatch: 400 with -32700 or -32600 for what does not
+ * parse. */
 void mcp_server_handle(mcp_reply_t *reply, apr_pool_t *p,
                        const mcp_tools_t *tools, const char *body,
-                       apr_size_t len);
+                       apr_size_t len, mcp_tool_ctx_t *ctx);
 
 #endif /* MCP_SERVER_H */

@@ -7,10 +7,34 @@
 
 #include "mcp_json.h"
 
+/* Other Apache modules provide tools with
+ *   ap_register_provider(p, MCP_TOOL_PROVIDER_GROUP, tool->name,
+ *                        MCP_TOOL_PROVIDER_VERSION, tool);
+ * in their register_hooks; the module collects them at startup. */
+#define MCP_TOOL_PROVIDER_GROUP   "mcp_tool"
+#define MCP_TOOL_PROVIDER_VERSION "1"
+
+/* Who calls a tool, and how the tool may talk to the client before its
+ * result. */
+typedef struct mcp_tool_ctx_t mcp_tool_ctx_t;
+struct mcp_tool_ctx_t {
+    const char *sub;                   /* NULL without authentication */
+    const char *client_id;
+    const apr_array_header_t *scopes;  /* const char *; NULL likewise */
+    const cJSON *meta;                 /* the request's params._meta */
+    /* Send a notification (notifications/progress, notifications/message)
+     * before the result. APR_ENOTIMPL when the transport cannot (the tool
+     * goes on without). NULL: same. */
+    apr_status_t (*notify)(mcp_tool_ctx_t *ctx, const char *method,
+                           const cJSON *params);
+    void *transport;
+};
+
 /* Run a tool. `args` is the arguments object (never NULL: an absent one
  * is passed as {}). Return a CallToolResult built with the helpers below,
  * owned by p. */
-typedef cJSON *mcp_tool_fn(apr_pool_t *p, const cJSON *args, void *baton);
+typedef cJSON *mcp_tool_fn(apr_pool_t *p, const cJSON *args,
+                           mcp_tool_ctx_t *ctx, void *baton);
 
 typedef struct mcp_tool_t {
     const char *name;          /* [A-Za-z0-9_.-]{1,128} */

@@ -21,7 +21,8 @@ static double op_mul(double a, double b) { return a * b; }
 static const math_tool_t ADD = { "a", "b", op_add };
 static const math_tool_t MUL = { "x", "y", op_mul };
 
-static cJSON *math_call(apr_pool_t *p, const cJSON *args, void *baton)
+static cJSON *math_call(apr_pool_t *p, const cJSON *args, mcp_tool_ctx_t *ctx,
+                        void *baton)
 {
     const math_tool_t *t = baton;
     const cJSON *a = mcp_json_get(args, t->a), *b = mcp_json_get(args, t->b);

@@ -13,6 +13,7 @@
 #include "mcp_resource.h"
 #include "mcp_rpc.h"
 #include "mcp_server.h"
+#include "mcp_util.h"
 
 #define CORS_ALLOW_HEADERS "Authorization, Content-Type, Accept, " \
     "MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID"
@@ -247,6 +248,7 @@ static int endpoint_handler(request_rec *r)
 {
     const mcp_dir_conf_t *dc;
     const char *version;
+    mcp_tool_ctx_t ctx = { 0 };
     mcp_reply_t reply;
     char *body;
     apr_size_t len;
@@ -304,7 +306,11 @@ static int endpoint_handler(request_rec *r)
         }
         return status;
     }
-    mcp_server_handle(&reply, r->pool, mcp_tools(), body, len);
+    ctx.sub = apr_table_get(r->notes, "mcp-auth-sub");
+    ctx.client_id = apr_table_get(r->notes, "mcp-auth-client-id");
+    ctx.scopes = r->user ? mcp_scopes_parse(r->pool, apr_table_get(r->notes,
+                                            "mcp-auth-scope")) : NULL;
+    mcp_server_handle(&reply, r->pool, mcp_tools(), body, len, &ctx);
     if (reply.method) {
         apr_table_setn(r->notes, "mcp-method", reply.method);
     }

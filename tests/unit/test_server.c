@@ -25,7 +25,7 @@ static cJSON *post(mcp_reply_t *r, const char *body)
     const char *err = NULL;
     cJSON *j;
 
-    mcp_server_handle(r, p, math_tools(), body, strlen(body));
+    mcp_server_handle(r, p, math_tools(), body, strlen(body), NULL);
     if (!r->body) {
         return NULL;
     }

@@ -10,7 +10,8 @@
 #define SCHEMA "{\"type\":\"object\",\"properties\":{\"s\":{\"type\":" \
                "\"string\"}}}"
 
-static cJSON *echo(apr_pool_t *p, const cJSON *args, void *baton)
+static cJSON *echo(apr_pool_t *p, const cJSON *args, mcp_tool_ctx_t *ctx,
+                   void *baton)
 {
     return mcp_tool_result(p, "echo", NULL);
 }
@@ -197,7 +198,7 @@ static void tools_add_math_registers_add_and_multiply(void)
 
     args = mcp_json_parse(p, "{\"a\":1,\"b\":-3}", 14, 32, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(args);
-    MCP_ASSERT_STR(mcp_json_print(p, add->call(p, args, add->baton)),
+    MCP_ASSERT_STR(mcp_json_print(p, add->call(p, args, NULL, add->baton)),
                    "{\"content\":[{\"type\":\"text\",\"text\":\"-2\"}],"
                    "\"structuredContent\":{\"result\":-2}}", "add(1,-3)");
 }
