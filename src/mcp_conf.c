@@ -28,6 +28,8 @@ mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p)
     dc->max_response = MCP_UNSET;
     dc->allow_http = MCP_UNSET;
     dc->max_body = MCP_UNSET;
+    dc->sessions = MCP_UNSET;
+    dc->session_idle = MCP_UNSET;
     dc->cache_max_ttl = MCP_UNSET;
     dc->cache_neg_ttl = MCP_UNSET;
     dc->cache_noexp_ttl = MCP_UNSET;
@@ -77,6 +79,8 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     MERGE_VAL(cache_neg_ttl);
     MERGE_VAL(cache_noexp_ttl);
     MERGE_PTR(allow_origins);
+    MERGE_VAL(sessions);
+    MERGE_VAL(session_idle);
 
     /* accepted audiences follow the resource and aliases they come from */
     if (add->resource || add->aliases) {
@@ -131,6 +135,17 @@ apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc)
 apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc)
 {
     return dc->max_body != MCP_UNSET ? dc->max_body : MCP_DEFAULT_MAX_BODY;
+}
+
+int mcp_conf_sessions(const mcp_dir_conf_t *dc)
+{
+    return dc->sessions != 0;               /* unset: On */
+}
+
+apr_interval_time_t mcp_conf_session_idle(const mcp_dir_conf_t *dc)
+{
+    return dc->session_idle != MCP_UNSET ? dc->session_idle
+                                         : MCP_DEFAULT_SESSION_IDLE;
 }
 
 int mcp_conf_allow_http(const mcp_dir_conf_t *dc)

@@ -21,6 +21,7 @@
 #define MCP_DEFAULT_KEYS_REFRESH     apr_time_from_sec(3600)
 #define MCP_DEFAULT_KEYS_COOLDOWN    apr_time_from_sec(30)
 #define MCP_DEFAULT_MAX_TOKEN_SIZE   8192
+#define MCP_DEFAULT_SESSION_IDLE     apr_time_from_sec(3600)
 
 typedef enum {
     MCP_CLIENT_AUTH_NONE = 0,
@@ -71,6 +72,8 @@ typedef struct mcp_dir_conf_t {
     /* the MCP endpoint */
     apr_off_t max_body;
     apr_array_header_t *allow_origins;
+    int sessions;
+    apr_interval_time_t session_idle;
 } mcp_dir_conf_t;
 
 /* Everything protected on one server (virtual host): the section configs
@@ -94,6 +97,8 @@ apr_interval_time_t mcp_conf_connect_timeout(const mcp_dir_conf_t *dc);
 apr_interval_time_t mcp_conf_clock_skew(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc);
+int mcp_conf_sessions(const mcp_dir_conf_t *dc);
+apr_interval_time_t mcp_conf_session_idle(const mcp_dir_conf_t *dc);
 int mcp_conf_allow_http(const mcp_dir_conf_t *dc);
 apr_interval_time_t mcp_conf_cache_max_ttl(const mcp_dir_conf_t *dc);
 apr_interval_time_t mcp_conf_cache_neg_ttl(const mcp_dir_conf_t *dc);

@@ -274,3 +274,32 @@ unsigned char *mcp_b64url_decode(apr_pool_t *p, const char *in,
     *plen = n;
     return out;
 }
+
+const char *mcp_b64url_encode(apr_pool_t *p, const unsigned char *in,
+                              apr_size_t len)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                              "0123456789-_";
+    char *out = apr_palloc(p, len / 3 * 4 + 5), *o = out;
+    apr_size_t i;
+
+    for (i = 0; i + 2 < len; i += 3) {
+        apr_uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+        *o++ = abc[v >> 18];
+        *o++ = abc[(v >> 12) & 63];
+        *o++ = abc[(v >> 6) & 63];
+        *o++ = abc[v & 63];
+    }
+    if (len - i == 1) {
+        *o++ = abc[in[i] >> 2];
+        *o++ = abc[(in[i] & 3) << 4];
+    }
+    else if (len - i == 2) {
+        apr_uint32_t v = (in[i] << 8) | in[i + 1];
+        *o++ = abc[v >> 10];
+        *o++ = abc[(v >> 4) & 63];
+        *o++ = abc[(v & 15) << 2];
+    }
+    *o = '\0';
+    return out;
+}

@@ -42,4 +42,8 @@ int mcp_form_has_param(const char *buf, apr_size_t len, const char *name);
 unsigned char *mcp_b64url_decode(apr_pool_t *p, const char *in,
                                  apr_size_t inlen, apr_size_t *plen);
 
+/* base64url without padding. */
+const char *mcp_b64url_encode(apr_pool_t *p, const unsigned char *in,
+                              apr_size_t len);
+
 #endif /* MCP_UTIL_H */

@@ -13,6 +13,8 @@
 #include "mcp_flight.h"
 #include "mcp_http.h"
 #include "mcp_jwk.h"
+#include "mcp_rpc.h"
+#include "mcp_server.h"
 #include "mcp_tools.h"
 
 APLOG_USE_MODULE(mcp_auth);
@@ -49,7 +51,23 @@ const apr_array_header_t *mcp_published(request_rec *r);
 /* mod_mcp_auth_authn.c */
 void mcp_authn_register_hooks(apr_pool_t *p);
 
+/* mod_mcp_auth_session.c: sessions of the built-in endpoint */
+int mcp_sessions_on(const mcp_dir_conf_t *dc);
+/* Session rules before a message is answered: DECLINED to go on, OK when
+ * the answer is written (400 without an id, 404 unknown). */
+int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
+                       const mcp_rpc_msg_t *m);
+/* After a successful initialize: create the session (Mcp-Session-Id).
+ * DECLINED to go on, OK when the answer is written (503: no store). */
+int mcp_session_after(request_rec *r, const mcp_dir_conf_t *dc,
+                      const mcp_rpc_msg_t *m, const mcp_reply_t *reply);
+/* DELETE: end the caller's session (OK, the answer is written), or
+ * DECLINED when sessions are off. */
+int mcp_session_delete(request_rec *r, const mcp_dir_conf_t *dc);
+
 /* mod_mcp_auth_handler.c */
+/* Write a complete response (JSON body, or none) from a handler. */
+int mcp_respond(request_rec *r, int status, const char *json);
 void mcp_handler_register_hooks(apr_pool_t *p);
 /* Check the Origin header (MCP transport: 403 for a foreign origin) and
  * set the CORS response headers. OK or HTTP_FORBIDDEN. */
@@ -75,6 +93,8 @@ const char *mcp_cmd_cache_secret(cmd_parms *cmd, void *dconf,
                                  const char *arg);
 void mcp_cache_register_hooks(apr_pool_t *p);
 int mcp_cache_enabled(void);
+/* 1 when the cache failed in this process within the last seconds. */
+int mcp_cache_troubled(void);
 const unsigned char *mcp_cache_secret(void);
 void mcp_count(mcp_counter_e which);
 /* A rate-limited warning about the cache (and a count of it). */
@@ -83,9 +103,9 @@ void mcp_cache_warn(request_rec *r, const char *what);
  * *plen: in, the room in buf; out, the length. */
 apr_status_t mcp_socache_get(request_rec *r, const unsigned char *id,
                              unsigned char *buf, apr_size_t *plen);
-void mcp_socache_set(request_rec *r, const unsigned char *id,
-                     const unsigned char *data, apr_size_t len,
-                     apr_interval_time_t ttl);
+apr_status_t mcp_socache_set(request_rec *r, const unsigned char *id,
+                             const unsigned char *data, apr_size_t len,
+                             apr_interval_time_t ttl);
 void mcp_socache_del(request_rec *r, const unsigned char *id);
 /* Store unless present: APR_SUCCESS (stored), APR_EEXIST, or trouble. */
 apr_status_t mcp_socache_add(request_rec *r, const unsigned char *id,

@@ -136,6 +136,9 @@ static void set_identity(request_rec *r, const mcp_claims_t *c)
         apr_table_setn(r->notes, "mcp-auth-sub", c->sub);
         apr_table_setn(r->subprocess_env, "MCP_AUTH_SUB", c->sub);
     }
+    if (c->iss) {
+        apr_table_setn(r->notes, "mcp-auth-iss", c->iss);
+    }
     if (c->client_id) {
         apr_table_setn(r->notes, "mcp-auth-client-id", c->client_id);
         apr_table_setn(r->subprocess_env, "MCP_AUTH_CLIENT_ID", c->client_id);

@@ -40,6 +40,7 @@ static apr_global_mutex_t *mutex;
 static unsigned char secret[MCP_CACHE_SECRET_LEN];
 static volatile apr_uint64_t *counters;
 static apr_time_t last_warning;
+static apr_time_t last_trouble;
 
 static const char *const COUNTER_NAMES[MCP_COUNTER_COUNT] = {
     "MCPAuthCacheHits", "MCPAuthCacheNegativeHits", "MCPAuthCacheMisses",
@@ -82,6 +83,11 @@ int mcp_cache_enabled(void)
     return instance != NULL;
 }
 
+int mcp_cache_troubled(void)
+{
+    return last_trouble && apr_time_now() - last_trouble < WARN_EVERY;
+}
+
 void mcp_count(mcp_counter_e which)
 {
     if (counters) {
@@ -94,6 +100,7 @@ static void cache_trouble(request_rec *r, apr_status_t rv, const char *what)
 {
     apr_time_t now = apr_time_now();
 
+    last_trouble = now;
     mcp_count(MCP_COUNT_ERRORS);
     if (now - last_warning > WARN_EVERY) {
         last_warning = now;
@@ -151,14 +158,14 @@ static apr_status_t store_locked(request_rec *r, const unsigned char *id,
                            (unsigned int)len, r->pool);
 }
 
-void mcp_socache_set(request_rec *r, const unsigned char *id,
-                     const unsigned char *data, apr_size_t len,
-                     apr_interval_time_t ttl)
+apr_status_t mcp_socache_set(request_rec *r, const unsigned char *id,
+                             const unsigned char *data, apr_size_t len,
+                             apr_interval_time_t ttl)
 {
     apr_status_t rv;
 
     if (!instance || ttl <= 0) {
-        return;
+        return APR_ENOTIMPL;
     }
     if ((rv = lock()) == APR_SUCCESS) {
         rv = store_locked(r, id, data, len, ttl);
@@ -167,6 +174,7 @@ void mcp_socache_set(request_rec *r, const unsigned char *id,
     if (rv != APR_SUCCESS) {
         cache_trouble(r, rv, "store");
     }
+    return rv;
 }
 
 void mcp_socache_del(request_rec *r, const unsigned char *id)

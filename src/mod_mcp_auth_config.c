@@ -286,6 +286,20 @@ static const char *cmd_max_token_size(cmd_parms *cmd, void *dconf,
                                      &((mcp_dir_conf_t *)dconf)->max_token_size));
 }
 
+static const char *cmd_sessions(cmd_parms *cmd, void *dconf, int on)
+{
+    ((mcp_dir_conf_t *)dconf)->sessions = on;
+    return NULL;
+}
+
+static const char *cmd_session_idle(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    return named(cmd, mcp_parse_duration(cmd->pool, arg, apr_time_from_sec(10),
+                                         apr_time_from_sec(7 * 86400),
+                                         &((mcp_dir_conf_t *)dconf)->session_idle));
+}
+
 static const char *cmd_max_body(cmd_parms *cmd, void *dconf, const char *arg)
 {
     return named(cmd, mcp_parse_size(cmd->pool, arg, 256, 64 * 1024 * 1024,
@@ -365,6 +379,10 @@ const command_rec mcp_cmds[] = {
         "how long to reuse the verdict on a token without exp (0: never)"),
     AP_INIT_TAKE1("MCPMaxBodySize", cmd_max_body, NULL, WHERE,
         "largest JSON-RPC request body"),
+    AP_INIT_FLAG("MCPSessions", cmd_sessions, NULL, WHERE,
+        "issue Mcp-Session-Id on initialize and require it afterwards"),
+    AP_INIT_TAKE1("MCPSessionIdleTimeout", cmd_session_idle, NULL, WHERE,
+        "how long an unused session lives"),
     AP_INIT_ITERATE("MCPAllowOrigin", cmd_allow_origin, NULL, WHERE,
         "origins allowed to call the MCP endpoint, or *"),
     { NULL }

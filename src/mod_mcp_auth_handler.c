@@ -18,7 +18,7 @@
 #define CORS_ALLOW_HEADERS "Authorization, Content-Type, Accept, " \
     "MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID"
 #define CORS_EXPOSE_HEADERS "WWW-Authenticate, Mcp-Session-Id"
-#define ENDPOINT_METHODS "POST, OPTIONS"
+#define ENDPOINT_METHODS "POST, DELETE, OPTIONS"
 #define PRM_METHODS "GET, HEAD, OPTIONS"
 
 static const char *const JSON_TYPE = "application/json";
@@ -49,7 +49,7 @@ static void insert_error_filter(request_rec *r)
 }
 
 /* Write a complete response from a handler. */
-static int respond(request_rec *r, int status, const char *json)
+int mcp_respond(request_rec *r, int status, const char *json)
 {
     r->status = status;
     if (json) {
@@ -155,7 +155,7 @@ static int prm_handler(request_rec *r, int lookup_uri)
     apr_table_setn(r->headers_out, "Access-Control-Allow-Origin", "*");
     switch (r->method_number) {
     case M_GET:   /* HEAD too */
-        return respond(r, HTTP_OK, pub->document);
+        return mcp_respond(r, HTTP_OK, pub->document);
     case M_OPTIONS:
         apr_table_setn(r->headers_out, "Access-Control-Allow-Methods",
                        PRM_METHODS);
@@ -163,10 +163,10 @@ static int prm_handler(request_rec *r, int lookup_uri)
                        "Authorization, Content-Type, MCP-Protocol-Version");
         apr_table_setn(r->headers_out, "Access-Control-Max-Age", "86400");
         apr_table_setn(r->headers_out, "Allow", PRM_METHODS);
-        return respond(r, HTTP_NO_CONTENT, NULL);
+        return mcp_respond(r, HTTP_NO_CONTENT, NULL);
     default:
         apr_table_setn(r->headers_out, "Allow", PRM_METHODS);
-        return respond(r, HTTP_METHOD_NOT_ALLOWED,
+        return mcp_respond(r, HTTP_METHOD_NOT_ALLOWED,
                        "{\"error\":\"method_not_allowed\"}");
     }
 }
@@ -249,7 +249,10 @@ static int endpoint_handler(request_rec *r)
     const mcp_dir_conf_t *dc;
     const char *version;
     mcp_tool_ctx_t ctx = { 0 };
+    mcp_rpc_msg_t *m;
     mcp_reply_t reply;
+    const char *why;
+    int code;
     char *body;
     apr_size_t len;
     int status;
@@ -270,28 +273,32 @@ static int endpoint_handler(request_rec *r)
                            CORS_ALLOW_HEADERS);
             apr_table_setn(r->headers_out, "Access-Control-Max-Age", "600");
         }
-        return respond(r, HTTP_NO_CONTENT, NULL);
+        return mcp_respond(r, HTTP_NO_CONTENT, NULL);
+    }
+    if (r->method_number == M_DELETE
+        && mcp_session_delete(r, dc) == OK) {
+        return OK;
     }
     if (r->method_number != M_POST) {
-        /* no server-to-client stream and no sessions yet */
+        /* no server-to-client stream (GET) yet */
         apr_table_setn(r->headers_out, "Allow", ENDPOINT_METHODS);
-        return respond(r, HTTP_METHOD_NOT_ALLOWED, mcp_rpc_error(r->pool,
+        return mcp_respond(r, HTTP_METHOD_NOT_ALLOWED, mcp_rpc_error(r->pool,
                        NULL, -32000, "Method not allowed"));
     }
     version = apr_table_get(r->headers_in, "MCP-Protocol-Version");
     if (version && !mcp_server_version_supported(version)) {
-        return respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, NULL,
+        return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, NULL,
                        -32000, apr_psprintf(r->pool, "Bad Request: "
                        "unsupported MCP-Protocol-Version %.32s (supported: "
                        "2025-11-25, 2025-06-18, 2025-03-26)", version)));
     }
     if (!accepts_json(apr_table_get(r->headers_in, "Accept"))) {
-        return respond(r, HTTP_NOT_ACCEPTABLE, mcp_rpc_error(r->pool, NULL,
+        return mcp_respond(r, HTTP_NOT_ACCEPTABLE, mcp_rpc_error(r->pool, NULL,
                        -32000, "Not Acceptable: the client must accept "
                        "application/json"));
     }
     if (!is_json_content(apr_table_get(r->headers_in, "Content-Type"))) {
-        return respond(r, HTTP_UNSUPPORTED_MEDIA_TYPE, mcp_rpc_error(r->pool,
+        return mcp_respond(r, HTTP_UNSUPPORTED_MEDIA_TYPE, mcp_rpc_error(r->pool,
                        NULL, -32000, "Unsupported Media Type: "
                        "Content-Type must be application/json"));
     }
@@ -301,20 +308,28 @@ static int endpoint_handler(request_rec *r)
                       "request body rejected: %d", status);
         if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
             r->connection->keepalive = AP_CONN_CLOSE;  /* unread rest */
-            return respond(r, status, mcp_rpc_error(r->pool, NULL, -32000,
+            return mcp_respond(r, status, mcp_rpc_error(r->pool, NULL, -32000,
                            "Payload Too Large"));
         }
         return status;
+    }
+    if ((code = mcp_rpc_parse(&m, r->pool, body, len, &why)) != 0) {
+        return mcp_respond(r, HTTP_BAD_REQUEST,
+                           mcp_rpc_error(r->pool, NULL, code, why));
+    }
+    apr_table_setn(r->notes, "mcp-method", m->method ? m->method : "-");
+    if (mcp_session_before(r, dc, m) == OK) {
+        return OK;
     }
     ctx.sub = apr_table_get(r->notes, "mcp-auth-sub");
     ctx.client_id = apr_table_get(r->notes, "mcp-auth-client-id");
     ctx.scopes = r->user ? mcp_scopes_parse(r->pool, apr_table_get(r->notes,
                                             "mcp-auth-scope")) : NULL;
-    mcp_server_handle(&reply, r->pool, mcp_tools(), body, len, &ctx);
-    if (reply.method) {
-        apr_table_setn(r->notes, "mcp-method", reply.method);
+    mcp_server_dispatch(&reply, r->pool, mcp_tools(), m, &ctx);
+    if (mcp_session_after(r, dc, m, &reply) == OK) {
+        return OK;
     }
-    return respond(r, reply.status, reply.body);
+    return mcp_respond(r, reply.status, reply.body);
 }
 
 void mcp_handler_register_hooks(apr_pool_t *p)

@@ -362,10 +362,16 @@ apr_status_t mcp_keys_get(mcp_keyset_t **phandle, request_rec *r,
     if (mcp_flight_join(mcp_flight(), id, mcp_conf_timeout(dc)
                         + apr_time_from_msec(500), r->pool, &res, &len)
         == MCP_FLIGHT_LEAD) {
+        /* a newer copy from another process first */
         doc = doc_shared(r, id, &len, &fetched);
-        if ((!doc || (ks && fetched <= ks->fetched)) && may_fetch) {
-            /* another process fetched within the cooldown: it wrote the
-             * shared copy, so the network is not asked again */
+        if (doc && (!ks || fetched > ks->fetched)) {
+            ks = install(r, url, doc, len, fetched);
+        }
+        if ((!ks || now >= ks->fetched + refresh || !has_kid(ks, kid))
+            && may_fetch) {
+            /* one network fetch per cooldown on this server: a marker in
+             * the cache tells the other processes (the first load of a
+             * process that has no keys at all does not wait for it) */
             mcp_cache_flight_id(mark, id);
             if (!ks || mcp_socache_add(r, mark, (const unsigned char *)"C",
                                        1, cooldown < apr_time_from_sec(1)
@@ -374,15 +380,15 @@ apr_status_t mcp_keys_get(mcp_keyset_t **phandle, request_rec *r,
                 mcp_count(MCP_COUNT_JWKS_FETCHES);
                 fetched = apr_time_now();
                 doc = doc_fetch(r, dc, id, url, refresh, &len, &err);
-                if (!doc) {
+                if (doc) {
+                    install(r, url, doc, len, fetched);
+                }
+                else {
                     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                                   MCPLOGNO(00605) "cannot fetch the JWK Set "
                                   "at %s: %s", url, err ? err : "");
                 }
             }
-        }
-        if (doc && (!ks || fetched > ks->fetched)) {
-            install(r, url, doc, len, fetched);
         }
         mcp_flight_land(mcp_flight(), id, (const unsigned char *)"", 0);
     }

@@ -1,0 +1,175 @@
+/* mod_mcp_auth_session.c: MCP sessions of the built-in endpoint. A
+ * session is created by a successful initialize and lives in the shared
+ * cache, so any process of any server sharing the cache serves it. It is
+ * bound to the issuer and subject of the token that created it: another
+ * user presenting its id gets 404, exactly as for an unknown id. A
+ * session is never authentication: every request is authenticated on its
+ * own before it gets here. */
+#include <string.h>
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include "mod_mcp_auth.h"
+#include "mcp_rpc.h"
+#include "mcp_server.h"
+#include "mcp_session.h"
+
+#define SESSION_HEADER "Mcp-Session-Id"
+
+int mcp_sessions_on(const mcp_dir_conf_t *dc)
+{
+    /* sessions need a place every process can read */
+    return mcp_conf_sessions(dc) && mcp_cache_enabled();
+}
+
+static const char *caller(request_rec *r)
+{
+    const char *sub = apr_table_get(r->notes, "mcp-auth-sub");
+
+    return mcp_session_owner(r->pool, apr_table_get(r->notes, "mcp-auth-iss"),
+                             sub ? sub : apr_table_get(r->notes,
+                                                       "mcp-auth-client-id"));
+}
+
+static apr_status_t store(request_rec *r, const mcp_dir_conf_t *dc,
+                          const char *sid, const mcp_session_t *s)
+{
+    unsigned char id[MCP_CACHE_ID_LEN], *buf;
+    apr_size_t len;
+
+    mcp_session_cache_id(id, sid);
+    buf = mcp_session_encode(r->pool, s, id, mcp_cache_secret(), &len);
+    return buf ? mcp_socache_set(r, id, buf, len, mcp_conf_session_idle(dc))
+               : APR_EGENERAL;
+}
+
+/* The caller's live session sid, or NULL (unknown, expired, malformed
+ * id, or another user's: all look the same from outside). */
+static mcp_session_t *lookup(request_rec *r, const mcp_dir_conf_t *dc,
+                             const char *sid)
+{
+    unsigned char id[MCP_CACHE_ID_LEN], buf[1024];
+    apr_size_t len = sizeof(buf);
+    mcp_session_t *s;
+
+    if (!mcp_session_id_valid(sid)) {
+        return NULL;
+    }
+    mcp_session_cache_id(id, sid);
+    if (mcp_socache_get(r, id, buf, &len) != APR_SUCCESS) {
+        return NULL;
+    }
+    if (mcp_session_decode(&s, r->pool, buf, len, id, mcp_cache_secret())
+        != APR_SUCCESS) {
+        mcp_cache_warn(r, "a session record is not authenticated");
+        return NULL;
+    }
+    if (strcmp(s->owner, caller(r)) != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00801)
+                      "session presented by another user than its owner: "
+                      "404");
+        return NULL;
+    }
+    if (apr_time_now() > s->used + mcp_conf_session_idle(dc)) {
+        return NULL;
+    }
+    return s;
+}
+
+static int not_found(request_rec *r)
+{
+    return mcp_respond(r, HTTP_NOT_FOUND, mcp_rpc_error(r->pool, NULL,
+                       -32001, "Session not found"));
+}
+
+int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
+                       const mcp_rpc_msg_t *m)
+{
+    const char *sid = apr_table_get(r->headers_in, SESSION_HEADER);
+    int initialize = m->kind == MCP_RPC_REQUEST
+                     && !strcmp(m->method, "initialize");
+    apr_time_t now = apr_time_now();
+    mcp_session_t *s;
+
+    if (!mcp_sessions_on(dc)) {
+        return DECLINED;
+    }
+    if (!sid) {
+        /* while the store fails, sessions could not be created either:
+         * serve without one rather than fail (degraded, as the cache) */
+        if (initialize || mcp_cache_troubled()) {
+            return DECLINED;
+        }
+        return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, NULL,
+                           -32000, "Bad Request: Mcp-Session-Id header is "
+                           "required"));
+    }
+    if (!(s = lookup(r, dc, sid))) {
+        return not_found(r);
+    }
+    if (initialize) {
+        return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, m->id,
+                           MCP_RPC_INVALID_REQUEST, "Invalid Request: the "
+                           "session is already initialized"));
+    }
+    /* keep it alive; writing on every request would cost a store each */
+    if (now - s->used > mcp_conf_session_idle(dc) / 8) {
+        s->used = now;
+        store(r, dc, sid, s);
+    }
+    apr_table_setn(r->notes, "mcp-session", sid);
+    return DECLINED;
+}
+
+int mcp_session_after(request_rec *r, const mcp_dir_conf_t *dc,
+                      const mcp_rpc_msg_t *m, const mcp_reply_t *reply)
+{
+    const cJSON *v = mcp_json_get(m->params, "protocolVersion");
+    unsigned char random[MCP_SESSION_RANDOM_LEN];
+    mcp_session_t s;
+    const char *sid;
+
+    if (!mcp_sessions_on(dc) || m->kind != MCP_RPC_REQUEST
+        || strcmp(m->method, "initialize") || reply->status != HTTP_OK
+        || !cJSON_IsString(v)) {
+        return DECLINED;
+    }
+    if (apr_generate_random_bytes(random, sizeof(random)) != APR_SUCCESS) {
+        return mcp_respond(r, HTTP_INTERNAL_SERVER_ERROR, NULL);
+    }
+    sid = mcp_session_id(r->pool, random, sizeof(random));
+    s.owner = caller(r);
+    s.version = mcp_server_version_supported(v->valuestring)
+                ? v->valuestring : MCP_PROTOCOL_LATEST;
+    s.created = s.used = apr_time_now();
+    if (store(r, dc, sid, &s) != APR_SUCCESS) {
+        /* no id nobody can find again: this client goes without a
+         * session (cache trouble degrades, it never fails a request) */
+        return DECLINED;
+    }
+    apr_table_setn(r->headers_out, SESSION_HEADER, sid);
+    apr_table_setn(r->notes, "mcp-session", sid);
+    return DECLINED;
+}
+
+int mcp_session_delete(request_rec *r, const mcp_dir_conf_t *dc)
+{
+    const char *sid = apr_table_get(r->headers_in, SESSION_HEADER);
+    unsigned char id[MCP_CACHE_ID_LEN];
+
+    if (!mcp_sessions_on(dc)) {
+        return DECLINED;                /* no sessions: not allowed */
+    }
+    if (!sid) {
+        return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, NULL,
+                           -32000, "Bad Request: Mcp-Session-Id header is "
+                           "required"));
+    }
+    if (!lookup(r, dc, sid)) {
+        return not_found(r);
+    }
+    mcp_session_cache_id(id, sid);
+    mcp_socache_del(r, id);
+    return mcp_respond(r, HTTP_OK, NULL);
+}
