@@ -17,23 +17,14 @@ static int id_valid(const cJSON *id)
            && fabs(id->valuedouble) <= 9007199254740991.0;
 }
 
-int mcp_rpc_parse(mcp_rpc_msg_t **pmsg, apr_pool_t *p, const char *buf,
-                  apr_size_t len, const char **pwhy)
+/* One message from its JSON object: 0, or the error code with *pwhy. */
+static int message_from(mcp_rpc_msg_t **pmsg, apr_pool_t *p, const cJSON *j,
+                        const char **pwhy)
 {
-    const cJSON *j, *v, *method, *id, *params;
+    const cJSON *v, *method, *id, *params;
     mcp_rpc_msg_t *m;
-    const char *err;
 
     *pmsg = NULL;
-    j = mcp_json_parse(p, buf, len, MCP_MAX_JSON_DEPTH, &err);
-    if (!j) {
-        *pwhy = apr_pstrcat(p, "Parse error: ", err, NULL);
-        return MCP_RPC_PARSE_ERROR;
-    }
-    if (cJSON_IsArray(j)) {
-        *pwhy = "Invalid Request: batching is not supported";
-        return MCP_RPC_INVALID_REQUEST;
-    }
     if (!cJSON_IsObject(j)) {
         *pwhy = "Invalid Request: not a JSON-RPC object";
         return MCP_RPC_INVALID_REQUEST;
@@ -77,6 +68,71 @@ int mcp_rpc_parse(mcp_rpc_msg_t **pmsg, apr_pool_t *p, const char *buf,
         m->id = id;
     }
     *pmsg = m;
+    return 0;
+}
+
+int mcp_rpc_parse(mcp_rpc_msg_t **pmsg, apr_pool_t *p, const char *buf,
+                  apr_size_t len, const char **pwhy)
+{
+    const cJSON *j;
+    const char *err;
+
+    *pmsg = NULL;
+    j = mcp_json_parse(p, buf, len, MCP_MAX_JSON_DEPTH, &err);
+    if (!j) {
+        *pwhy = apr_pstrcat(p, "Parse error: ", err, NULL);
+        return MCP_RPC_PARSE_ERROR;
+    }
+    if (cJSON_IsArray(j)) {
+        *pwhy = "Invalid Request: batching is not supported";
+        return MCP_RPC_INVALID_REQUEST;
+    }
+    return message_from(pmsg, p, j, pwhy);
+}
+
+int mcp_rpc_parse_body(apr_array_header_t **pmsgs, int *pbatch,
+                       apr_pool_t *p, const char *buf, apr_size_t len,
+                       const char **pwhy)
+{
+    const cJSON *j, *e;
+    const char *err;
+    int n = 0;
+
+    *pmsgs = apr_array_make(p, 1, sizeof(mcp_rpc_msg_t *));
+    *pbatch = 0;
+    j = mcp_json_parse(p, buf, len, MCP_MAX_JSON_DEPTH, &err);
+    if (!j) {
+        *pwhy = apr_pstrcat(p, "Parse error: ", err, NULL);
+        return MCP_RPC_PARSE_ERROR;
+    }
+    if (!cJSON_IsArray(j)) {
+        mcp_rpc_msg_t *m;
+        int code = message_from(&m, p, j, pwhy);
+        if (!code) {
+            APR_ARRAY_PUSH(*pmsgs, mcp_rpc_msg_t *) = m;
+        }
+        return code;
+    }
+    *pbatch = 1;
+    if (cJSON_GetArraySize(j) == 0) {
+        *pwhy = "Invalid Request: an empty batch";
+        return MCP_RPC_INVALID_REQUEST;
+    }
+    cJSON_ArrayForEach(e, j) {
+        mcp_rpc_msg_t *m;
+        const char *why;
+        if (++n > MCP_RPC_MAX_BATCH) {
+            *pwhy = "Invalid Request: too many messages in a batch";
+            return MCP_RPC_INVALID_REQUEST;
+        }
+        if (message_from(&m, p, e, &why) != 0) {
+            /* answered on its own, as JSON-RPC 2.0 says */
+            m = apr_pcalloc(p, sizeof(*m));
+            m->kind = MCP_RPC_INVALID;
+            m->why = why;
+        }
+        APR_ARRAY_PUSH(*pmsgs, mcp_rpc_msg_t *) = m;
+    }
     return 0;
 }
 

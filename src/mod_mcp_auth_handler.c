@@ -195,6 +195,49 @@ static int accepts_json(const char *accept)
     return 0;
 }
 
+/* Does the client take a text/event-stream answer (MCP clients send
+ * "application/json, text/event-stream")? */
+static int accepts_sse(const char *accept)
+{
+    return accept && ap_strcasestr(accept, "text/event-stream") != NULL;
+}
+
+/* A POST answer as an SSE stream: started by the first notification a
+ * tool sends before its result, ended by the result. */
+typedef struct {
+    request_rec *r;
+    int allowed;       /* the client accepts text/event-stream */
+    int streaming;
+} sse_t;
+
+static apr_status_t sse_event(request_rec *r, const char *json)
+{
+    ap_rvputs(r, "event: message\ndata: ", json, "\n\n", NULL);
+    return ap_rflush(r);
+}
+
+static apr_status_t sse_notify(mcp_tool_ctx_t *ctx, const char *method,
+                               const cJSON *params)
+{
+    sse_t *s = ctx->transport;
+    request_rec *r = s->r;
+
+    if (!s->allowed) {
+        return APR_ENOTIMPL;
+    }
+    if (!s->streaming) {
+        r->status = HTTP_OK;
+        ap_set_content_type(r, "text/event-stream");
+        apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
+        s->streaming = 1;
+    }
+    return sse_event(r, apr_pstrcat(r->pool,
+                     "{\"jsonrpc\":\"2.0\",\"method\":",
+                     mcp_json_quote(r->pool, method), ",\"params\":",
+                     params ? mcp_json_print(r->pool, params) : "{}", "}",
+                     NULL));
+}
+
 static int is_json_content(const char *ct)
 {
     return ct && strcspn(ct, "; ") == 16
@@ -244,12 +287,65 @@ static int read_body(request_rec *r, apr_off_t max, char **pbuf,
     return HTTP_OK;
 }
 
+/* A batch (JSON array): only in protocol version 2025-03-26, the last
+ * that had them. Every member is answered on its own; the answers come
+ * back as one array, or 202 when there is nothing to answer. */
+static int answer_batch(request_rec *r, const apr_array_header_t *msgs,
+                        mcp_tool_ctx_t *ctx)
+{
+    const char *version = apr_table_get(r->notes, "mcp-session-version");
+    apr_array_header_t *out = apr_array_make(r->pool, msgs->nelts,
+                                             sizeof(const char *));
+    mcp_reply_t reply;
+    int i;
+
+    if (!version) {
+        version = apr_table_get(r->headers_in, "MCP-Protocol-Version");
+    }
+    if (version && strcmp(version, MCP_PROTOCOL_DEFAULT) != 0) {
+        return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, NULL,
+                           MCP_RPC_INVALID_REQUEST, apr_psprintf(r->pool,
+                           "Invalid Request: no batches in protocol version "
+                           "%.32s", version)));
+    }
+    for (i = 0; i < msgs->nelts; ++i) {
+        const mcp_rpc_msg_t *m = APR_ARRAY_IDX(msgs, i, mcp_rpc_msg_t *);
+        const char *body = NULL;
+        if (m->kind == MCP_RPC_INVALID) {
+            body = mcp_rpc_error(r->pool, NULL, MCP_RPC_INVALID_REQUEST,
+                                 m->why);
+        }
+        else if (m->method && !strcmp(m->method, "initialize")) {
+            body = m->id ? mcp_rpc_error(r->pool, m->id,
+                                         MCP_RPC_INVALID_REQUEST,
+                                         "Invalid Request: initialize must "
+                                         "not be part of a batch") : NULL;
+        }
+        else {
+            ctx->notify = NULL;         /* no streaming inside a batch */
+            mcp_server_dispatch(&reply, r->pool, mcp_tools(), m, ctx);
+            body = reply.body;
+        }
+        if (body) {
+            APR_ARRAY_PUSH(out, const char *) = body;
+        }
+    }
+    if (out->nelts == 0) {
+        return mcp_respond(r, HTTP_ACCEPTED, NULL);
+    }
+    return mcp_respond(r, HTTP_OK, apr_pstrcat(r->pool, "[",
+                       apr_array_pstrcat(r->pool, out, ','), "]", NULL));
+}
+
 static int endpoint_handler(request_rec *r)
 {
     const mcp_dir_conf_t *dc;
     const char *version;
     mcp_tool_ctx_t ctx = { 0 };
+    sse_t sse = { r, 0, 0 };
+    apr_array_header_t *msgs;
     mcp_rpc_msg_t *m;
+    int batch;
     mcp_reply_t reply;
     const char *why;
     int code;
@@ -313,11 +409,14 @@ static int endpoint_handler(request_rec *r)
         }
         return status;
     }
-    if ((code = mcp_rpc_parse(&m, r->pool, body, len, &why)) != 0) {
+    code = mcp_rpc_parse_body(&msgs, &batch, r->pool, body, len, &why);
+    if (code != 0) {
         return mcp_respond(r, HTTP_BAD_REQUEST,
                            mcp_rpc_error(r->pool, NULL, code, why));
     }
-    apr_table_setn(r->notes, "mcp-method", m->method ? m->method : "-");
+    m = APR_ARRAY_IDX(msgs, 0, mcp_rpc_msg_t *);
+    apr_table_setn(r->notes, "mcp-method",
+                   batch ? "(batch)" : m->method ? m->method : "-");
     if (mcp_session_before(r, dc, m) == OK) {
         return OK;
     }
@@ -325,7 +424,20 @@ static int endpoint_handler(request_rec *r)
     ctx.client_id = apr_table_get(r->notes, "mcp-auth-client-id");
     ctx.scopes = r->user ? mcp_scopes_parse(r->pool, apr_table_get(r->notes,
                                             "mcp-auth-scope")) : NULL;
+    if (batch) {
+        return answer_batch(r, msgs, &ctx);
+    }
+    sse.allowed = accepts_sse(apr_table_get(r->headers_in, "Accept"));
+    ctx.notify = sse_notify;
+    ctx.transport = &sse;
     mcp_server_dispatch(&reply, r->pool, mcp_tools(), m, &ctx);
+    if (sse.streaming) {
+        /* the stream ends with the response to the request */
+        if (reply.body) {
+            sse_event(r, reply.body);
+        }
+        return OK;
+    }
     if (mcp_session_after(r, dc, m, &reply) == OK) {
         return OK;
     }

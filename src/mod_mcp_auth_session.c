@@ -119,6 +119,7 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
         store(r, dc, sid, s);
     }
     apr_table_setn(r->notes, "mcp-session", sid);
+    apr_table_setn(r->notes, "mcp-session-version", s->version);
     return DECLINED;
 }
 

@@ -215,6 +215,56 @@ static void rpc_error_text(void)
                    "\"Parse error: \\\"x\\\"\\n\"}}", "NULL id, escaping");
 }
 
+static void rpc_body_is_one_message_or_a_batch(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    apr_array_header_t *msgs;
+    const char *why = NULL, *b;
+    int batch = -1;
+
+    b = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
+    MCP_ASSERT_INT(mcp_rpc_parse_body(&msgs, &batch, p, b, strlen(b), &why),
+                   0, "one message");
+    MCP_ASSERT_INT(batch, 0, "one message: no batch");
+    MCP_ASSERT_INT(msgs->nelts, 1, "one message");
+
+    b = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
+        "{\"jsonrpc\":\"2.0\",\"method\":\"n\"},{\"x\":1},7]";
+    MCP_ASSERT_INT(mcp_rpc_parse_body(&msgs, &batch, p, b, strlen(b), &why),
+                   0, "batch");
+    MCP_ASSERT_INT(batch, 1, "batch");
+    MCP_ASSERT_INT(msgs->nelts, 4, "every member");
+    MCP_ASSERT_INT(APR_ARRAY_IDX(msgs, 0, mcp_rpc_msg_t *)->kind,
+                   MCP_RPC_REQUEST, "member 0");
+    MCP_ASSERT_INT(APR_ARRAY_IDX(msgs, 1, mcp_rpc_msg_t *)->kind,
+                   MCP_RPC_NOTIFICATION, "member 1");
+    MCP_ASSERT_INT(APR_ARRAY_IDX(msgs, 2, mcp_rpc_msg_t *)->kind,
+                   MCP_RPC_INVALID, "member 2");
+    MCP_ASSERT_HAS(APR_ARRAY_IDX(msgs, 3, mcp_rpc_msg_t *)->why,
+                   "Invalid Request", "member 3");
+
+    MCP_ASSERT_INT(mcp_rpc_parse_body(&msgs, &batch, p, "[]", 2, &why),
+                   MCP_RPC_INVALID_REQUEST, "empty batch");
+    MCP_ASSERT_INT(mcp_rpc_parse_body(&msgs, &batch, p, "[", 1, &why),
+                   MCP_RPC_PARSE_ERROR, "not JSON");
+    MCP_ASSERT_INT(mcp_rpc_parse_body(&msgs, &batch, p, "{\"a\":1}", 7,
+                                      &why),
+                   MCP_RPC_INVALID_REQUEST, "one non-message");
+    {
+        /* bounded: 65 members */
+        char *big = apr_pstrdup(p, "[");
+        int i;
+        for (i = 0; i < MCP_RPC_MAX_BATCH + 1; ++i) {
+            big = apr_pstrcat(p, big, i ? "," : "",
+                              "{\"jsonrpc\":\"2.0\",\"method\":\"n\"}", NULL);
+        }
+        big = apr_pstrcat(p, big, "]", NULL);
+        MCP_ASSERT_INT(mcp_rpc_parse_body(&msgs, &batch, p, big, strlen(big),
+                                          &why),
+                       MCP_RPC_INVALID_REQUEST, "too many");
+    }
+}
+
 void mcp_test_add_rpc_suite(void)
 {
     CU_pSuite s = mcp_test_suite("rpc");
@@ -224,4 +274,5 @@ void mcp_test_add_rpc_suite(void)
     MCP_TEST(s, rpc_rejects_deep_nesting_as_a_parse_error);
     MCP_TEST(s, rpc_result_text);
     MCP_TEST(s, rpc_error_text);
+    MCP_TEST(s, rpc_body_is_one_message_or_a_batch);
 }
