@@ -59,9 +59,9 @@ mcp_flight_t *mcp_flight(void)
 }
 
 /* Apache's own trace logging writes the request line (core, TRACE5) and
- * every request header (http, TRACE4) to the error log: bearer tokens and
- * all. Whatever LogLevel says, those two are capped for every request, so
- * that no log level ever records a token. */
+ * every request and response header (http, TRACE4) to the error log:
+ * bearer tokens, session ids and all. Whatever LogLevel says, those two
+ * are capped for every request, so that no log level ever records them. */
 static int core_index = -1, http_index = -1;
 
 static void cap_trace_logging(request_rec *r)
@@ -92,6 +92,14 @@ static void pre_read_request(request_rec *r, conn_rec *c)
 static int post_read_request(request_rec *r)
 {
     cap_trace_logging(r);     /* before the request headers are dumped */
+    return DECLINED;
+}
+
+static int fixups(request_rec *r)
+{
+    /* the per-directory LogLevel replaced r->log: cap it again before the
+     * response headers (Mcp-Session-Id) are dumped */
+    cap_trace_logging(r);
     return DECLINED;
 }
 
@@ -168,6 +176,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_pre_read_request(pre_read_request, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_post_read_request(post_read_request, NULL, NULL,
                               APR_HOOK_REALLY_FIRST);
+    ap_hook_fixups(fixups, NULL, NULL, APR_HOOK_REALLY_LAST);
     mcp_cache_register_hooks(p);
     mcp_authn_register_hooks(p);
     mcp_handler_register_hooks(p);

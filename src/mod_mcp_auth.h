@@ -99,8 +99,8 @@ const unsigned char *mcp_cache_secret(void);
 void mcp_count(mcp_counter_e which);
 /* A rate-limited warning about the cache (and a count of it). */
 void mcp_cache_warn(request_rec *r, const char *what);
-/* APR_SUCCESS or APR_NOTFOUND; trouble is logged and reads as a miss.
- * *plen: in, the room in buf; out, the length. */
+/* APR_SUCCESS, APR_NOTFOUND, or APR_EGENERAL for trouble (logged; read
+ * it as a miss). *plen: in, the room in buf; out, the length. */
 apr_status_t mcp_socache_get(request_rec *r, const unsigned char *id,
                              unsigned char *buf, apr_size_t *plen);
 apr_status_t mcp_socache_set(request_rec *r, const unsigned char *id,

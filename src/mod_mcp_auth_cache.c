@@ -143,7 +143,7 @@ apr_status_t mcp_socache_get(request_rec *r, const unsigned char *id,
     }
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         cache_trouble(r, rv, "retrieve");
-        return APR_NOTFOUND;
+        return APR_EGENERAL;
     }
     *plen = len;
     return rv;

@@ -44,6 +44,11 @@ static apr_status_t store(request_rec *r, const mcp_dir_conf_t *dc,
                : APR_EGENERAL;
 }
 
+/* A stand-in while the store fails: a session holds no data, and every
+ * request is authenticated anyway, so it is served (degraded) rather than
+ * refused. */
+static mcp_session_t unverified = { "", MCP_PROTOCOL_DEFAULT, 0, 0 };
+
 /* The caller's live session sid, or NULL (unknown, expired, malformed
  * id, or another user's: all look the same from outside). */
 static mcp_session_t *lookup(request_rec *r, const mcp_dir_conf_t *dc,
@@ -52,13 +57,14 @@ static mcp_session_t *lookup(request_rec *r, const mcp_dir_conf_t *dc,
     unsigned char id[MCP_CACHE_ID_LEN], buf[1024];
     apr_size_t len = sizeof(buf);
     mcp_session_t *s;
+    apr_status_t rv;
 
     if (!mcp_session_id_valid(sid)) {
         return NULL;
     }
     mcp_session_cache_id(id, sid);
-    if (mcp_socache_get(r, id, buf, &len) != APR_SUCCESS) {
-        return NULL;
+    if ((rv = mcp_socache_get(r, id, buf, &len)) != APR_SUCCESS) {
+        return rv == APR_NOTFOUND ? NULL : &unverified;
     }
     if (mcp_session_decode(&s, r->pool, buf, len, id, mcp_cache_secret())
         != APR_SUCCESS) {
@@ -112,6 +118,9 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
         return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, m->id,
                            MCP_RPC_INVALID_REQUEST, "Invalid Request: the "
                            "session is already initialized"));
+    }
+    if (s == &unverified) {
+        return DECLINED;
     }
     /* keep it alive; writing on every request would cost a store each */
     if (now - s->used > mcp_conf_session_idle(dc) / 8) {
@@ -170,6 +179,7 @@ int mcp_session_delete(request_rec *r, const mcp_dir_conf_t *dc)
     if (!lookup(r, dc, sid)) {
         return not_found(r);
     }
+    /* (while the store fails, the delete fails alike: logged there) */
     mcp_session_cache_id(id, sid);
     mcp_socache_del(r, id);
     return mcp_respond(r, HTTP_OK, NULL);
