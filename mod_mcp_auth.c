@@ -137,8 +137,10 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     tools = mcp_tools_create(pconf);
     apr_pool_cleanup_register(pconf, NULL, tools_cleanup,
                               apr_pool_cleanup_null);
-    if ((err = mcp_tools_add_math(tools)) != NULL
-        || (err = mcp_tools_seal(tools)) != NULL) {
+    if (mcp_tools_collect(tools, ptemp, s) != OK) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((err = mcp_tools_seal(tools)) != NULL) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, MCPLOGNO(00002)
                      "tools: %s", err);
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -180,4 +182,5 @@ static void register_hooks(apr_pool_t *p)
     mcp_cache_register_hooks(p);
     mcp_authn_register_hooks(p);
     mcp_handler_register_hooks(p);
+    mcp_tools_register_hooks(p);
 }

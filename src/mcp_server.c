@@ -1,5 +1,7 @@
-/* mcp_server.c: initialize, ping, tools/list, tools/call (MCP 2025-11-25,
- * also speaking 2025-06-18 and 2025-03-26). */
+/* mcp_server.c: initialize, ping, tools/list (paginated), tools/call
+ * (arguments checked against the inputSchema), logging/setLevel and
+ * completion/complete (MCP 2025-11-25, also speaking 2025-06-18 and
+ * 2025-03-26). */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -10,6 +12,17 @@
 static const char *const VERSIONS[] = {
     "2025-11-25", "2025-06-18", "2025-03-26", NULL
 };
+
+/* RFC 5424 severities, as logging/setLevel names them */
+static const char *const LEVELS[] = {
+    "debug", "info", "notice", "warning", "error", "critical", "alert",
+    "emergency", NULL
+};
+
+/* Declared only for what is implemented: logging/setLevel and
+ * completion/complete answer; tools/list never changes while we run. */
+#define CAPABILITIES "{\"tools\":{\"listChanged\":false},\"logging\":{}," \
+                     "\"completions\":{}}"
 
 int mcp_server_version_supported(const char *v)
 {
@@ -52,7 +65,7 @@ static void do_initialize(mcp_reply_t *reply, apr_pool_t *p,
             "{\"protocolVersion\":\"",
             mcp_server_version_supported(v->valuestring)
                 ? v->valuestring : MCP_PROTOCOL_LATEST,
-            "\",\"capabilities\":{\"tools\":{\"listChanged\":false}},"
+            "\",\"capabilities\":" CAPABILITIES ","
             "\"serverInfo\":{\"name\":\"mod_mcp_auth\",\"version\":\""
             MCP_VERSION "\"}}", NULL));
 }
@@ -64,6 +77,8 @@ static void do_tools_call(mcp_reply_t *reply, apr_pool_t *p,
     const cJSON *name = mcp_json_get(m->params, "name");
     const cJSON *args = mcp_json_get(m->params, "arguments");
     const mcp_tool_t *tool;
+    mcp_tool_ctx_t none = { 0 };
+    const char *why;
     cJSON *result;
 
     if (!cJSON_IsString(name)) {
@@ -85,16 +100,78 @@ static void do_tools_call(mcp_reply_t *reply, apr_pool_t *p,
     if (!args) {
         args = mcp_json_own(p, cJSON_CreateObject());
     }
-    if (ctx) {
-        ctx->meta = mcp_json_get(m->params, "_meta");
+    /* invalid input is the tool's error (MCP 2025-11-25), for the model
+     * to read and correct */
+    why = mcp_schema_validate(mcp_tools_input_schema(tools, tool->name), p,
+                              args, "arguments");
+    if (why) {
+        reply_result(reply, p, m, mcp_json_print(p, mcp_tool_error(p, why)));
+        return;
     }
+    ctx = ctx ? ctx : &none;
+    ctx->meta = mcp_json_get(m->params, "_meta");
     result = tool->call(p, args, ctx, tool->baton);
-    if (!result) {
+    if (!cJSON_IsObject(result)
+        || !cJSON_IsArray(mcp_json_get(result, "content"))) {
         reply_error(reply, p, m, MCP_RPC_INTERNAL_ERROR,
                     "the tool failed");
         return;
     }
     reply_result(reply, p, m, mcp_json_print(p, result));
+}
+
+static void do_tools_list(mcp_reply_t *reply, apr_pool_t *p,
+                          const mcp_tools_t *tools, const mcp_rpc_msg_t *m)
+{
+    const cJSON *cursor = mcp_json_get(m->params, "cursor");
+    const char *page;
+
+    if (cursor && !cJSON_IsNull(cursor) && !cJSON_IsString(cursor)) {
+        reply_error(reply, p, m, MCP_RPC_INVALID_PARAMS,
+                    "invalid cursor");
+        return;
+    }
+    page = mcp_tools_list_page(tools, cJSON_GetStringValue(cursor));
+    if (!page) {
+        reply_error(reply, p, m, MCP_RPC_INVALID_PARAMS, "invalid cursor");
+        return;
+    }
+    reply_result(reply, p, m, page);
+}
+
+static void do_set_level(mcp_reply_t *reply, apr_pool_t *p,
+                         const mcp_rpc_msg_t *m)
+{
+    const char *level = cJSON_GetStringValue(mcp_json_get(m->params,
+                                                          "level"));
+    int i;
+
+    for (i = 0; level && LEVELS[i]; ++i) {
+        if (!strcmp(level, LEVELS[i])) {
+            /* accepted, not kept yet: the level belongs to the session,
+             * and tools' notifications/message go out whatever it is */
+            reply_result(reply, p, m, "{}");
+            return;
+        }
+    }
+    reply_error(reply, p, m, MCP_RPC_INVALID_PARAMS,
+                "logging/setLevel needs params.level: one of debug, info, "
+                "notice, warning, error, critical, alert, emergency");
+}
+
+static void do_complete(mcp_reply_t *reply, apr_pool_t *p,
+                        const mcp_rpc_msg_t *m)
+{
+    if (!cJSON_IsObject(mcp_json_get(m->params, "ref"))
+        || !cJSON_IsObject(mcp_json_get(m->params, "argument"))) {
+        reply_error(reply, p, m, MCP_RPC_INVALID_PARAMS,
+                    "completion/complete needs params.ref and "
+                    "params.argument");
+        return;
+    }
+    /* no prompts or resource templates: nothing to complete */
+    reply_result(reply, p, m, "{\"completion\":{\"values\":[],"
+                 "\"hasMore\":false,\"total\":0}}");
 }
 
 void mcp_server_handle(mcp_reply_t *reply, apr_pool_t *p,
@@ -121,7 +198,10 @@ void mcp_server_dispatch(mcp_reply_t *reply, apr_pool_t *p,
     memset(reply, 0, sizeof(*reply));
     reply->method = m->method;
     if (m->kind != MCP_RPC_REQUEST) {
-        /* notifications and responses are accepted, never answered */
+        /* notifications and responses are accepted, never answered.
+         * notifications/cancelled too: a running tool call runs to its
+         * end (the spec lets a receiver ignore a cancellation, and one
+         * for an unknown or finished request is ignored anyway) */
         reply->status = 202;
         return;
     }
@@ -132,17 +212,16 @@ void mcp_server_dispatch(mcp_reply_t *reply, apr_pool_t *p,
         reply_result(reply, p, m, "{}");
     }
     else if (!strcmp(m->method, "tools/list")) {
-        if (mcp_json_get(m->params, "cursor")) {
-            /* one page holds every tool: no cursor is ever valid */
-            reply_error(reply, p, m, MCP_RPC_INVALID_PARAMS,
-                        "invalid cursor");
-        }
-        else {
-            reply_result(reply, p, m, mcp_tools_list_json(tools));
-        }
+        do_tools_list(reply, p, tools, m);
     }
     else if (!strcmp(m->method, "tools/call")) {
         do_tools_call(reply, p, tools, m, ctx);
+    }
+    else if (!strcmp(m->method, "logging/setLevel")) {
+        do_set_level(reply, p, m);
+    }
+    else if (!strcmp(m->method, "completion/complete")) {
+        do_complete(reply, p, m);
     }
     else {
         reply_error(reply, p, m, MCP_RPC_METHOD_NOT_FOUND,

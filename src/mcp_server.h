@@ -20,8 +20,12 @@ typedef struct mcp_reply_t {
 int mcp_server_version_supported(const char *v);
 
 /* Answer one parsed JSON-RPC message (the transport has parsed it with
- * mcp_rpc_parse and applied its own rules, such as sessions). ctx tells
- * tools who calls; it may be NULL. */
+ * mcp_rpc_parse and applied its own rules, such as sessions): initialize,
+ * ping, tools/list (pages of MCP_TOOLS_PAGE_SIZE, nextCursor), tools/call
+ * (arguments checked against the inputSchema first: a failure is a tool
+ * error), logging/setLevel, completion/complete; -32601 for the rest.
+ * ctx tells tools who calls; it may be NULL (the tool then gets an empty
+ * one). */
 void mcp_server_dispatch(mcp_reply_t *reply, apr_pool_t *p,
                          const mcp_tools_t *tools, const mcp_rpc_msg_t *m,
                          mcp_tool_ctx_t *ctx);

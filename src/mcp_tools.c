@@ -1,6 +1,12 @@
-/* mcp_tools.c: tool registry and CallToolResult helpers. */
+/* mcp_tools.c: tool registry and CallToolResult helpers.
+ *
+ * Filled at startup (mcp_tools_add), then sealed: sorted by name, the
+ * tools/list pages rendered once. After the seal it is read-only, so every
+ * thread of every child shares it without locks. */
+#include <stdlib.h>
 #include <string.h>
 
+#include <apr_hash.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 
@@ -8,10 +14,18 @@
 
 #define MAX_TOOL_NAME 128
 
+typedef struct entry_t {
+    const mcp_tool_t *tool;
+    mcp_schema_t *input;
+    const cJSON *output;        /* parsed outputSchema, or NULL */
+} entry_t;
+
 struct mcp_tools_t {
     apr_pool_t *pool;
-    apr_array_header_t *tools;  /* const mcp_tool_t * */
-    const char *list_json;      /* set by seal */
+    apr_array_header_t *entries;    /* entry_t * */
+    apr_hash_t *by_name;            /* name -> entry_t * */
+    apr_array_header_t *pages;      /* const char *: page i's result */
+    apr_array_header_t *cursors;    /* const char *: cursor of page i */
 };
 
 mcp_tools_t *mcp_tools_create(apr_pool_t *p)
@@ -19,7 +33,8 @@ mcp_tools_t *mcp_tools_create(apr_pool_t *p)
     mcp_tools_t *reg = apr_pcalloc(p, sizeof(*reg));
 
     reg->pool = p;
-    reg->tools = apr_array_make(p, 8, sizeof(const mcp_tool_t *));
+    reg->entries = apr_array_make(p, 8, sizeof(entry_t *));
+    reg->by_name = apr_hash_make(p);
     return reg;
 }
 
@@ -35,82 +50,189 @@ static int name_valid(const char *s)
     return n >= 1 && n <= MAX_TOOL_NAME;
 }
 
-static int schema_valid(apr_pool_t *p, const char *text)
+/* Compile an input or output schema: a JSON object of "type":"object". */
+static const char *object_schema(mcp_schema_t **pschema, apr_pool_t *p,
+                                 const char *text)
 {
-    const char *err;
-    const cJSON *j, *type;
+    const char *err = mcp_schema_compile(pschema, p, text);
+    const cJSON *type;
 
-    j = mcp_json_parse(p, text, strlen(text), MCP_MAX_JSON_DEPTH, &err);
-    type = j ? mcp_json_get(j, "type") : NULL;
-    return cJSON_IsObject(j) && cJSON_IsString(type)
-           && !strcmp(type->valuestring, "object");
+    if (err) {
+        return err;
+    }
+    type = mcp_json_get(mcp_schema_json(*pschema), "type");
+    if (!cJSON_IsObject(mcp_schema_json(*pschema)) || !cJSON_IsString(type)
+        || strcmp(type->valuestring, "object")) {
+        *pschema = NULL;
+        return "not a JSON Schema object of \"type\":\"object\"";
+    }
+    return NULL;
 }
 
 const char *mcp_tools_add(mcp_tools_t *reg, const mcp_tool_t *tool)
 {
-    if (reg->list_json) {
+    apr_pool_t *p = reg->pool;
+    mcp_schema_t *output = NULL;
+    entry_t *e;
+    const char *err;
+
+    if (reg->pages) {
         return "tools cannot be added after startup";
     }
     if (!name_valid(tool->name)) {
-        return apr_psprintf(reg->pool, "tool name \"%s\" is not 1 to 128 "
+        return apr_psprintf(p, "tool name \"%.200s\" is not 1 to 128 "
                             "characters of [A-Za-z0-9_.-]",
                             tool->name ? tool->name : "");
     }
     if (mcp_tools_find(reg, tool->name)) {
-        return apr_psprintf(reg->pool, "tool \"%s\" is defined twice",
+        return apr_psprintf(p, "tool \"%s\" is defined twice", tool->name);
+    }
+    if (!tool->description || !*tool->description) {
+        return apr_psprintf(p, "tool \"%s\" lacks a description",
                             tool->name);
     }
-    if (!tool->description || !tool->call || !tool->input_schema
-        || !schema_valid(reg->pool, tool->input_schema)
-        || (tool->output_schema
-            && !schema_valid(reg->pool, tool->output_schema))) {
-        return apr_psprintf(reg->pool, "tool \"%s\" lacks a description, a "
-                            "function or an object schema", tool->name);
+    if (!tool->call) {
+        return apr_psprintf(p, "tool \"%s\" lacks a function", tool->name);
     }
-    APR_ARRAY_PUSH(reg->tools, const mcp_tool_t *) = tool;
+    if (!tool->input_schema) {
+        return apr_psprintf(p, "tool \"%s\" lacks an inputSchema",
+                            tool->name);
+    }
+    e = apr_pcalloc(p, sizeof(*e));
+    e->tool = tool;
+    if ((err = object_schema(&e->input, p, tool->input_schema)) != NULL) {
+        return apr_psprintf(p, "tool \"%s\": inputSchema: %s", tool->name,
+                            err);
+    }
+    if (tool->output_schema
+        && (err = object_schema(&output, p, tool->output_schema)) != NULL) {
+        return apr_psprintf(p, "tool \"%s\": outputSchema: %s", tool->name,
+                            err);
+    }
+    e->output = mcp_schema_json(output);
+    APR_ARRAY_PUSH(reg->entries, entry_t *) = e;
+    apr_hash_set(reg->by_name, tool->name, APR_HASH_KEY_STRING, e);
     return NULL;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const entry_t *x = *(entry_t *const *)a, *y = *(entry_t *const *)b;
+
+    return strcmp(x->tool->name, y->tool->name);
+}
+
+/* FNV-1a over the names, in order: the same tools give the same cursors
+ * in every child and after a restart; other tools give other cursors. */
+static const char *fingerprint(apr_pool_t *p, const apr_array_header_t *es)
+{
+    apr_uint64_t h = APR_UINT64_C(14695981039346656037);
+    int i;
+
+    for (i = 0; i < es->nelts; ++i) {
+        const unsigned char *s = (const unsigned char *)
+            APR_ARRAY_IDX(es, i, entry_t *)->tool->name;
+        do {
+            h = (h ^ *s) * APR_UINT64_C(1099511628211);
+        } while (*s++);
+    }
+    return apr_psprintf(p, "%016" APR_UINT64_T_HEX_FMT, h);
+}
+
+static cJSON *tool_json(const entry_t *e)
+{
+    const mcp_tool_t *t = e->tool;
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "name", t->name);
+    if (t->title) {
+        cJSON_AddStringToObject(o, "title", t->title);
+    }
+    cJSON_AddStringToObject(o, "description", t->description);
+    cJSON_AddItemToObject(o, "inputSchema",
+                          cJSON_Duplicate(mcp_schema_json(e->input), 1));
+    if (e->output) {
+        cJSON_AddItemToObject(o, "outputSchema",
+                              cJSON_Duplicate(e->output, 1));
+    }
+    return o;
 }
 
 const char *mcp_tools_seal(mcp_tools_t *reg)
 {
-    cJSON *result = mcp_json_own(reg->pool, cJSON_CreateObject());
-    cJSON *list = cJSON_AddArrayToObject(result, "tools");
-    const char *err;
-    int i;
+    apr_pool_t *p = reg->pool;
+    int n = reg->entries->nelts;
+    int npages = n ? (n + MCP_TOOLS_PAGE_SIZE - 1) / MCP_TOOLS_PAGE_SIZE : 1;
+    const char *fp;
+    int page, i;
 
-    for (i = 0; i < reg->tools->nelts; ++i) {
-        const mcp_tool_t *t = APR_ARRAY_IDX(reg->tools, i, const mcp_tool_t *);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddItemToArray(list, o);
-        cJSON_AddStringToObject(o, "name", t->name);
-        if (t->title) {
-            cJSON_AddStringToObject(o, "title", t->title);
-        }
-        cJSON_AddStringToObject(o, "description", t->description);
-        /* parsed again into this tree: the pool keeps the originals */
-        cJSON_AddItemToObject(o, "inputSchema",
-                cJSON_Duplicate(mcp_json_parse(reg->pool, t->input_schema,
-                        strlen(t->input_schema), MCP_MAX_JSON_DEPTH, &err),
-                        1));
-        if (t->output_schema) {
-            cJSON_AddItemToObject(o, "outputSchema",
-                    cJSON_Duplicate(mcp_json_parse(reg->pool,
-                            t->output_schema, strlen(t->output_schema),
-                            MCP_MAX_JSON_DEPTH, &err), 1));
-        }
+    if (reg->pages) {
+        return "the tools are sealed already";
     }
-    reg->list_json = mcp_json_print(reg->pool, result);
-    return reg->list_json ? NULL : "cannot render tools/list";
+    qsort(reg->entries->elts, n, sizeof(entry_t *), by_name);
+    fp = fingerprint(p, reg->entries);
+    reg->pages = apr_array_make(p, npages, sizeof(const char *));
+    reg->cursors = apr_array_make(p, npages, sizeof(const char *));
+    for (page = 0; page < npages; ++page) {
+        cJSON *result = mcp_json_own(p, cJSON_CreateObject());
+        cJSON *list = cJSON_AddArrayToObject(result, "tools");
+        const char *json;
+
+        for (i = page * MCP_TOOLS_PAGE_SIZE;
+             i < n && i < (page + 1) * MCP_TOOLS_PAGE_SIZE; ++i) {
+            cJSON_AddItemToArray(list, tool_json(APR_ARRAY_IDX(reg->entries,
+                                                 i, entry_t *)));
+        }
+        APR_ARRAY_PUSH(reg->cursors, const char *) =
+            page ? apr_psprintf(p, "%s-%d", fp, page) : NULL;
+        if (page + 1 < npages) {
+            cJSON_AddStringToObject(result, "nextCursor",
+                                    apr_psprintf(p, "%s-%d", fp, page + 1));
+        }
+        if (!(json = mcp_json_print(p, result))) {
+            reg->pages = NULL;
+            return "cannot render tools/list";
+        }
+        APR_ARRAY_PUSH(reg->pages, const char *) = json;
+    }
+    return NULL;
 }
 
 const mcp_tool_t *mcp_tools_find(const mcp_tools_t *reg, const char *name)
 {
+    const entry_t *e = name ? apr_hash_get(reg->by_name, name,
+                                           APR_HASH_KEY_STRING) : NULL;
+
+    return e ? e->tool : NULL;
+}
+
+const mcp_schema_t *mcp_tools_input_schema(const mcp_tools_t *reg,
+                                           const char *name)
+{
+    const entry_t *e = name ? apr_hash_get(reg->by_name, name,
+                                           APR_HASH_KEY_STRING) : NULL;
+
+    return e ? e->input : NULL;
+}
+
+int mcp_tools_count(const mcp_tools_t *reg)
+{
+    return reg->entries->nelts;
+}
+
+const char *mcp_tools_list_page(const mcp_tools_t *reg, const char *cursor)
+{
     int i;
 
-    for (i = 0; i < reg->tools->nelts; ++i) {
-        const mcp_tool_t *t = APR_ARRAY_IDX(reg->tools, i, const mcp_tool_t *);
-        if (!strcmp(t->name, name)) {
-            return t;
+    if (!reg->pages) {
+        return NULL;
+    }
+    if (!cursor) {
+        return APR_ARRAY_IDX(reg->pages, 0, const char *);
+    }
+    for (i = 1; i < reg->cursors->nelts; ++i) {
+        if (!strcmp(cursor, APR_ARRAY_IDX(reg->cursors, i, const char *))) {
+            return APR_ARRAY_IDX(reg->pages, i, const char *);
         }
     }
     return NULL;
@@ -118,7 +240,7 @@ const mcp_tool_t *mcp_tools_find(const mcp_tools_t *reg, const char *name)
 
 const char *mcp_tools_list_json(const mcp_tools_t *reg)
 {
-    return reg->list_json;
+    return mcp_tools_list_page(reg, NULL);
 }
 
 cJSON *mcp_tool_result(apr_pool_t *p, const char *text, cJSON *structured)

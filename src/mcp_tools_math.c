@@ -1,6 +1,8 @@
 /* mcp_tools_math.c: the reference tools add(a, b) and multiply(x, y).
  * Bad arguments are tool errors (isError), not protocol errors, as MCP
- * 2025-11-25 classifies input validation. */
+ * 2025-11-25 classifies input validation: the server checks them against
+ * the inputSchema first; the checks here remain for direct calls. A
+ * result that overflows is a tool error too. */
 #include <math.h>
 #include <string.h>
 
@@ -74,9 +76,20 @@ static const mcp_tool_t TOOL_MULTIPLY = {
     INPUT_SCHEMA("x", "y"), OUTPUT_SCHEMA, math_call, (void *)&MUL
 };
 
+static const mcp_tool_t *const MATH[] = { &TOOL_ADD, &TOOL_MULTIPLY, NULL };
+
+const mcp_tool_t *const *mcp_tools_math(void)
+{
+    return MATH;
+}
+
 const char *mcp_tools_add_math(mcp_tools_t *reg)
 {
-    const char *err = mcp_tools_add(reg, &TOOL_ADD);
+    const char *err = NULL;
+    int i;
 
-    return err ? err : mcp_tools_add(reg, &TOOL_MULTIPLY);
+    for (i = 0; MATH[i] && !err; ++i) {
+        err = mcp_tools_add(reg, MATH[i]);
+    }
+    return err;
 }

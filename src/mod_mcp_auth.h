@@ -134,6 +134,13 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
                           const char *token, mcp_claims_t **pclaims,
                           const char **pdesc);
 
+/* mod_mcp_auth_tools.c: the tool provider API (MCP_TOOL_PROVIDER_GROUP) */
+/* Register the built-in tools (add, multiply) as providers. */
+void mcp_tools_register_hooks(apr_pool_t *p);
+/* Add every tool provider, sorted by name, to reg (not sealed). OK, or
+ * HTTP_INTERNAL_SERVER_ERROR after logging why a tool was refused. */
+int mcp_tools_collect(mcp_tools_t *reg, apr_pool_t *ptemp, server_rec *s);
+
 /* mod_mcp_auth.c: process-wide state */
 mcp_http_client_t *mcp_http_client(void);
 mcp_flight_t *mcp_flight(void);

@@ -54,6 +54,7 @@ int main(int argc, char **argv)
     mcp_test_add_rpc_suite();
     mcp_test_add_server_suite();
     mcp_test_add_tools_suite();
+    mcp_test_add_schema_suite();
     mcp_test_add_cache_suite();
     mcp_test_add_flight_suite();
     mcp_test_add_session_suite();

@@ -22,6 +22,7 @@ void mcp_test_add_claims_suite(void);
 void mcp_test_add_rpc_suite(void);
 void mcp_test_add_server_suite(void);
 void mcp_test_add_tools_suite(void);
+void mcp_test_add_schema_suite(void);
 void mcp_test_add_cache_suite(void);
 void mcp_test_add_flight_suite(void);
 void mcp_test_add_session_suite(void);

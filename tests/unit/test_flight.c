@@ -12,7 +12,7 @@
 #define THREADS 8
 
 static mcp_flight_t *flight;
-static volatile apr_uint32_t leaders, results;
+static volatile apr_uint32_t leaders, results, arrived;
 static const unsigned char ID[MCP_CACHE_ID_LEN] = "flight-test-id-0123456789abcdef";
 
 static void *APR_THREAD_FUNC worker(apr_thread_t *t, void *data)
@@ -22,11 +22,17 @@ static void *APR_THREAD_FUNC worker(apr_thread_t *t, void *data)
     apr_size_t len;
 
     apr_pool_create(&p, NULL);
+    apr_atomic_inc32(&arrived);
     switch (mcp_flight_join(flight, ID, apr_time_from_sec(5), p, &res,
                             &len)) {
     case MCP_FLIGHT_LEAD:
         apr_atomic_inc32(&leaders);
-        apr_sleep(apr_time_from_msec(200));   /* "validating" */
+        /* "validating" until every thread has come to ask, however slowly
+         * a loaded machine starts them */
+        while (apr_atomic_read32(&arrived) < THREADS) {
+            apr_sleep(apr_time_from_msec(10));
+        }
+        apr_sleep(apr_time_from_msec(200));
         mcp_flight_land(flight, ID, (const unsigned char *)"verdict", 7);
         break;
     case MCP_FLIGHT_RESULT:
@@ -50,7 +56,7 @@ static void flight_concurrent_askers_share_one_leader(void)
     int i;
 
     CU_ASSERT_EQUAL_FATAL(mcp_flight_create(&flight, p), APR_SUCCESS);
-    leaders = results = 0;
+    leaders = results = arrived = 0;
     for (i = 0; i < THREADS; ++i) {
         CU_ASSERT_EQUAL_FATAL(apr_thread_create(&t[i], NULL, worker, NULL, p),
                               APR_SUCCESS);

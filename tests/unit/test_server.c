@@ -1,5 +1,7 @@
-/* test_server.c: the built-in MCP endpoint: lifecycle, ping, tools/list,
- * tools/call with the math tools (src/mcp_server.c, mcp_tools_math.c). */
+/* test_server.c: the built-in MCP endpoint: lifecycle, ping, tools/list
+ * and its pages, tools/call with the math tools and with test tools
+ * (argument validation, the tool context), logging/setLevel,
+ * completion/complete (src/mcp_server.c, mcp_tools_math.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,14 +20,16 @@ static const mcp_tools_t *math_tools(void)
     return reg;
 }
 
-/* Post body; return the reply's JSON (NULL when there is no body). */
-static cJSON *post(mcp_reply_t *r, const char *body)
+/* Post body to an endpoint with these tools and this tool context; return
+ * the reply's JSON (NULL when there is no body). */
+static cJSON *post_to(mcp_reply_t *r, const mcp_tools_t *tools,
+                      mcp_tool_ctx_t *ctx, const char *body)
 {
     apr_pool_t *p = mcp_test_pool();
     const char *err = NULL;
     cJSON *j;
 
-    mcp_server_handle(r, p, math_tools(), body, strlen(body), NULL);
+    mcp_server_handle(r, p, tools, body, strlen(body), ctx);
     if (!r->body) {
         return NULL;
     }
@@ -33,6 +37,12 @@ static cJSON *post(mcp_reply_t *r, const char *body)
     mcp_test_assert(j != NULL, __LINE__, __FILE__, "reply is not JSON (%s): "
                     "%s", err ? err : "", r->body);
     return j;
+}
+
+/* Post body to the math tools. */
+static cJSON *post(mcp_reply_t *r, const char *body)
+{
+    return post_to(r, math_tools(), NULL, body);
 }
 
 static const cJSON *at(const cJSON *j, const char *a, const char *b,
@@ -110,7 +120,8 @@ static void server_initialize_result_describes_the_server(void)
     MCP_ASSERT_STR(r.body,
                    "{\"jsonrpc\":\"2.0\",\"id\":\"init\",\"result\":"
                    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":"
-                   "{\"tools\":{\"listChanged\":false}},\"serverInfo\":"
+                   "{\"tools\":{\"listChanged\":false},\"logging\":{},"
+                   "\"completions\":{}},\"serverInfo\":"
                    "{\"name\":\"mod_mcp_auth\",\"version\":\"" MCP_VERSION
                    "\"}}}", "initialize result");
     CU_ASSERT_PTR_NOT_NULL(j);
@@ -174,6 +185,11 @@ static void server_notifications_and_responses_get_202_without_body(void)
         "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
         "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
         "\"params\":{\"requestId\":1}}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+        "\"params\":{\"requestId\":\"never-sent\",\"reason\":\"x\"}}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\"}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+        "\"params\":{\"requestId\":null}}",
         "{\"jsonrpc\":\"2.0\",\"method\":\"no/such/method\"}",
         "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}",
         "{\"jsonrpc\":\"2.0\",\"id\":5,\"error\":{\"code\":1,"
@@ -221,14 +237,73 @@ static void server_tools_list_lists_add_and_multiply(void)
     CU_ASSERT_EQUAL(cJSON_GetArraySize(at(j, "result", "tools", NULL)), 2);
 }
 
-static void server_tools_list_rejects_any_cursor(void)
+static void server_tools_list_refuses_cursors_it_did_not_issue(void)
 {
+    static const char *const cursors[] = {
+        "\"abc\"", "\"\"", "5", "{}", "[]", "true",
+    };
+    apr_pool_t *p = mcp_test_pool();
+    apr_size_t i;
     mcp_reply_t r;
-    cJSON *j = post(&r, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
-                    "\"tools/list\",\"params\":{\"cursor\":\"abc\"}}");
+    cJSON *j;
 
-    MCP_ASSERT_INT(r.status, 200, "cursor");
-    rpc_error_of(j, MCP_RPC_INVALID_PARAMS, "cursor");
+    for (i = 0; i < MCP_NELTS(cursors); ++i) {
+        j = post(&r, apr_psprintf(p, "{\"jsonrpc\":\"2.0\",\"id\":2,"
+                 "\"method\":\"tools/list\",\"params\":{\"cursor\":%s}}",
+                 cursors[i]));
+        MCP_ASSERT_INT(r.status, 200, cursors[i]);
+        MCP_ASSERT_STR(rpc_error_of(j, MCP_RPC_INVALID_PARAMS, cursors[i]),
+                       "invalid cursor", cursors[i]);
+    }
+    /* null is no cursor: the first page */
+    j = post(&r, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\","
+             "\"params\":{\"cursor\":null}}");
+    CU_ASSERT_EQUAL(cJSON_GetArraySize(at(j, "result", "tools", NULL)), 2);
+}
+
+static cJSON *echo_tool(apr_pool_t *p, const cJSON *args, mcp_tool_ctx_t *ctx,
+                        void *baton)
+{
+    return mcp_tool_result(p, "echo", NULL);
+}
+
+static void server_tools_list_pages_through_every_tool(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    mcp_tools_t *reg = mcp_tools_create(p);
+    const char *cursor = NULL;
+    int i, pages = 0, seen = 0;
+
+    for (i = 0; i < 205; ++i) {
+        mcp_tool_t *t = apr_pcalloc(p, sizeof(*t));
+        t->name = apr_psprintf(p, "tool_%03d", 204 - i);
+        t->description = "Echo.";
+        t->input_schema = "{\"type\":\"object\"}";
+        t->call = echo_tool;
+        CU_ASSERT_PTR_NULL(mcp_tools_add(reg, t));
+    }
+    CU_ASSERT_PTR_NULL_FATAL(mcp_tools_seal(reg));
+    do {
+        mcp_reply_t r;
+        cJSON *j = post_to(&r, reg, NULL, apr_psprintf(p,
+                           "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":"
+                           "\"tools/list\"%s%s%s}", pages,
+                           cursor ? ",\"params\":{\"cursor\":" : "",
+                           cursor ? mcp_json_quote(p, cursor) : "",
+                           cursor ? "}" : ""));
+        const cJSON *t;
+
+        MCP_ASSERT_INT(r.status, 200, "page");
+        CU_ASSERT_PTR_NULL_FATAL(mcp_json_get(j, "error"));
+        cJSON_ArrayForEach(t, at(j, "result", "tools", NULL)) {
+            MCP_ASSERT_STR(cJSON_GetStringValue(mcp_json_get(t, "name")),
+                           apr_psprintf(p, "tool_%03d", seen), "in order");
+            ++seen;
+        }
+        cursor = cJSON_GetStringValue(at(j, "result", "nextCursor", NULL));
+    } while (cursor && ++pages < 10);
+    MCP_ASSERT_INT(seen, 205, "every tool");
+    MCP_ASSERT_INT(pages, 2, "3 pages, 2 cursors");
 }
 
 static void server_tools_call_add_returns_text_and_structured_result(void)
@@ -320,14 +395,16 @@ static void server_tools_call_bad_input_is_a_tool_error(void)
     static const struct {
         const char *tool, *args, *text;
     } cases[] = {
-        { "add", NULL, "a must be a number" },
-        { "add", "{}", "a must be a number" },
-        { "add", "{\"a\":\"x\",\"b\":1}", "a must be a number" },
-        { "add", "{\"a\":1,\"b\":\"2\"}", "b must be a number" },
-        { "add", "{\"a\":1}", "b must be a number" },
-        { "add", "{\"a\":null,\"b\":1}", "a must be a number" },
-        { "add", "{\"a\":1,\"b\":2,\"c\":3}", "unexpected argument \"c\"" },
-        { "multiply", "{\"a\":1,\"b\":2}", "unexpected argument \"a\"" },
+        { "add", NULL, "a: is required" },
+        { "add", "{}", "a: is required" },
+        { "add", "{\"a\":\"x\",\"b\":1}", "a: expected number" },
+        { "add", "{\"a\":1,\"b\":\"2\"}", "b: expected number" },
+        { "add", "{\"a\":1}", "b: is required" },
+        { "add", "{\"a\":null,\"b\":1}", "a: expected number" },
+        { "add", "{\"a\":[1],\"b\":1}", "a: expected number" },
+        { "add", "{\"a\":1,\"b\":2,\"c\":3}", "c: unexpected property" },
+        { "multiply", "{\"a\":1,\"b\":2}", "x: is required" },
+        { "multiply", "{\"x\":1,\"y\":2,\"a\":1}", "a: unexpected property" },
         { "multiply", "{\"x\":1e308,\"y\":10}",
           "the result is not a finite number" },
         { "add", "{\"a\":1.7e308,\"b\":1.7e308}",
@@ -345,6 +422,189 @@ static void server_tools_call_bad_input_is_a_tool_error(void)
                         cases[i].tool, ctx);
         MCP_ASSERT_STR(text_of(res), cases[i].text, ctx);
         CU_ASSERT_PTR_NULL(mcp_json_get(res, "structuredContent"));
+    }
+}
+
+/* A tool that records how it was called; its baton says what to return:
+ * "ok", "null" (nothing), "nocontent" (a result without content). */
+static int probe_calls;
+static mcp_tool_ctx_t *probe_ctx;
+static const cJSON *probe_meta;
+
+static cJSON *probe(apr_pool_t *p, const cJSON *args, mcp_tool_ctx_t *ctx,
+                    void *baton)
+{
+    ++probe_calls;
+    probe_ctx = ctx;
+    probe_meta = ctx ? ctx->meta : NULL;
+    if (!strcmp(baton, "null")) {
+        return NULL;
+    }
+    if (!strcmp(baton, "nocontent")) {
+        return mcp_json_own(p, cJSON_CreateObject());
+    }
+    return mcp_tool_result(p, cJSON_IsObject(args) ? "object" : "?", NULL);
+}
+
+static const mcp_tools_t *probe_tools(void)
+{
+    static const char *const batons[] = { "ok", "null", "nocontent" };
+    apr_pool_t *p = mcp_test_pool();
+    mcp_tools_t *reg = mcp_tools_create(p);
+    apr_size_t i;
+
+    for (i = 0; i < MCP_NELTS(batons); ++i) {
+        mcp_tool_t *t = apr_pcalloc(p, sizeof(*t));
+        t->name = apr_pstrcat(p, "probe_", batons[i], NULL);
+        t->description = "Probe.";
+        t->input_schema = "{\"type\":\"object\",\"properties\":{\"s\":"
+                          "{\"type\":\"string\"},\"tags\":{\"type\":"
+                          "\"array\",\"items\":{\"enum\":[\"a\",\"b\"]}}},"
+                          "\"additionalProperties\":false}";
+        t->call = probe;
+        t->baton = (void *)batons[i];
+        CU_ASSERT_PTR_NULL(mcp_tools_add(reg, t));
+    }
+    CU_ASSERT_PTR_NULL(mcp_tools_seal(reg));
+    return reg;
+}
+
+static void server_tools_call_validates_before_the_tool_runs(void)
+{
+    const mcp_tools_t *tools = probe_tools();
+    mcp_reply_t r;
+    cJSON *j;
+
+    probe_calls = 0;
+    j = post_to(&r, tools, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                "\"tools/call\",\"params\":{\"name\":\"probe_ok\","
+                "\"arguments\":{\"s\":\"x\",\"tags\":[\"a\",\"c\"]}}}");
+    MCP_ASSERT_INT(r.status, 200, "invalid");
+    CU_ASSERT_TRUE(cJSON_IsTrue(at(j, "result", "isError", NULL)));
+    MCP_ASSERT_STR(text_of(mcp_json_get(j, "result")),
+                   "tags[1]: expected one of \"a\", \"b\"", "invalid");
+    MCP_ASSERT_INT(probe_calls, 0, "not called");
+
+    j = post_to(&r, tools, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                "\"tools/call\",\"params\":{\"name\":\"probe_ok\","
+                "\"arguments\":{\"s\":\"x\",\"tags\":[\"b\"]}}}");
+    MCP_ASSERT_STR(text_of(mcp_json_get(j, "result")), "object", "valid");
+    MCP_ASSERT_INT(probe_calls, 1, "called");
+}
+
+static void server_tools_call_gives_the_tool_a_context(void)
+{
+    const mcp_tools_t *tools = probe_tools();
+    mcp_tool_ctx_t ctx = { 0 };
+    mcp_reply_t r;
+
+    /* without a context from the transport: one of the server's own */
+    probe_ctx = NULL;
+    post_to(&r, tools, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+            "\"tools/call\",\"params\":{\"name\":\"probe_ok\"}}");
+    CU_ASSERT_PTR_NOT_NULL(probe_ctx);
+    CU_ASSERT_PTR_NULL(probe_meta);
+
+    ctx.sub = "alice";
+    post_to(&r, tools, &ctx, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+            "\"tools/call\",\"params\":{\"name\":\"probe_ok\","
+            "\"_meta\":{\"progressToken\":\"tok-1\"}}}");
+    CU_ASSERT_PTR_EQUAL(probe_ctx, &ctx);
+    MCP_ASSERT_STR(probe_ctx ? probe_ctx->sub : NULL, "alice", "identity");
+    MCP_ASSERT_STR(cJSON_GetStringValue(mcp_json_get(probe_meta,
+                   "progressToken")), "tok-1", "_meta");
+    CU_ASSERT_PTR_NULL(ctx.notify);
+}
+
+static void server_tools_call_broken_result_is_an_internal_error(void)
+{
+    static const char *const names[] = { "probe_null", "probe_nocontent" };
+    const mcp_tools_t *tools = probe_tools();
+    apr_pool_t *p = mcp_test_pool();
+    apr_size_t i;
+
+    for (i = 0; i < MCP_NELTS(names); ++i) {
+        mcp_reply_t r;
+        cJSON *j = post_to(&r, tools, NULL, apr_psprintf(p,
+                           "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+                           "\"tools/call\",\"params\":{\"name\":\"%s\"}}",
+                           names[i]));
+
+        MCP_ASSERT_INT(r.status, 200, names[i]);
+        MCP_ASSERT_STR(rpc_error_of(j, MCP_RPC_INTERNAL_ERROR, names[i]),
+                       "the tool failed", names[i]);
+    }
+}
+
+static void server_logging_set_level(void)
+{
+    static const char *const levels[] = {
+        "debug", "info", "notice", "warning", "error", "critical", "alert",
+        "emergency",
+    };
+    static const char *const bad[] = {
+        "{\"level\":\"verbose\"}", "{\"level\":\"INFO\"}",
+        "{\"level\":\"\"}", "{\"level\":3}", "{\"level\":null}", "{}",
+        NULL,
+    };
+    apr_pool_t *p = mcp_test_pool();
+    apr_size_t i;
+
+    for (i = 0; i < MCP_NELTS(levels); ++i) {
+        mcp_reply_t r;
+
+        post(&r, apr_psprintf(p, "{\"jsonrpc\":\"2.0\",\"id\":3,"
+             "\"method\":\"logging/setLevel\",\"params\":{\"level\":"
+             "\"%s\"}}", levels[i]));
+        MCP_ASSERT_INT(r.status, 200, levels[i]);
+        MCP_ASSERT_STR(r.body, "{\"jsonrpc\":\"2.0\",\"id\":3,"
+                       "\"result\":{}}", levels[i]);
+        MCP_ASSERT_STR(r.method, "logging/setLevel", levels[i]);
+    }
+    for (i = 0; i < MCP_NELTS(bad); ++i) {
+        mcp_reply_t r;
+        const char *params = bad[i] ? bad[i] : "(none)";
+        cJSON *j = post(&r, apr_psprintf(p, "{\"jsonrpc\":\"2.0\",\"id\":4,"
+                        "\"method\":\"logging/setLevel\"%s%s}",
+                        bad[i] ? ",\"params\":" : "", bad[i] ? bad[i] : ""));
+
+        MCP_ASSERT_INT(r.status, 200, params);
+        MCP_ASSERT_HAS(rpc_error_of(j, MCP_RPC_INVALID_PARAMS, params),
+                       "one of debug, info", params);
+    }
+}
+
+static void server_completion_complete_has_nothing_to_offer(void)
+{
+    static const char *const bad[] = {
+        "{\"argument\":{\"name\":\"a\",\"value\":\"x\"}}",
+        "{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"}}",
+        "{\"ref\":\"p\",\"argument\":{\"name\":\"a\"}}",
+        "{\"ref\":{\"type\":\"ref/prompt\"},\"argument\":[]}",
+        "{}", NULL,
+    };
+    apr_pool_t *p = mcp_test_pool();
+    apr_size_t i;
+    mcp_reply_t r;
+
+    post(&r, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":"
+         "\"completion/complete\",\"params\":{\"ref\":{\"type\":"
+         "\"ref/prompt\",\"name\":\"test_prompt_with_arguments\"},"
+         "\"argument\":{\"name\":\"arg1\",\"value\":\"par\"}}}");
+    MCP_ASSERT_INT(r.status, 200, "complete");
+    MCP_ASSERT_STR(r.body, "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":"
+                   "{\"completion\":{\"values\":[],\"hasMore\":false,"
+                   "\"total\":0}}}", "complete");
+    MCP_ASSERT_STR(r.method, "completion/complete", "method");
+    for (i = 0; i < MCP_NELTS(bad); ++i) {
+        const char *params = bad[i] ? bad[i] : "(none)";
+        cJSON *j = post(&r, apr_psprintf(p, "{\"jsonrpc\":\"2.0\",\"id\":6,"
+                        "\"method\":\"completion/complete\"%s%s}",
+                        bad[i] ? ",\"params\":" : "", bad[i] ? bad[i] : ""));
+
+        MCP_ASSERT_INT(r.status, 200, params);
+        MCP_ASSERT_HAS(rpc_error_of(j, MCP_RPC_INVALID_PARAMS, params),
+                       "params.ref and params.argument", params);
     }
 }
 
@@ -438,12 +698,18 @@ void mcp_test_add_server_suite(void)
     MCP_TEST(s, server_ping_answers_an_empty_result);
     MCP_TEST(s, server_notifications_and_responses_get_202_without_body);
     MCP_TEST(s, server_tools_list_lists_add_and_multiply);
-    MCP_TEST(s, server_tools_list_rejects_any_cursor);
+    MCP_TEST(s, server_tools_list_refuses_cursors_it_did_not_issue);
+    MCP_TEST(s, server_tools_list_pages_through_every_tool);
     MCP_TEST(s, server_tools_call_add_returns_text_and_structured_result);
     MCP_TEST(s, server_tools_call_multiply);
     MCP_TEST(s, server_tools_call_text_is_the_json_number);
     MCP_TEST(s, server_tools_call_result_reads_back_as_the_computed_double);
     MCP_TEST(s, server_tools_call_bad_input_is_a_tool_error);
+    MCP_TEST(s, server_tools_call_validates_before_the_tool_runs);
+    MCP_TEST(s, server_tools_call_gives_the_tool_a_context);
+    MCP_TEST(s, server_tools_call_broken_result_is_an_internal_error);
+    MCP_TEST(s, server_logging_set_level);
+    MCP_TEST(s, server_completion_complete_has_nothing_to_offer);
     MCP_TEST(s, server_tools_call_protocol_errors);
     MCP_TEST(s, server_unknown_method_is_method_not_found_with_the_id);
     MCP_TEST(s, server_malformed_json_is_400_parse_error_with_null_id);
