@@ -29,6 +29,9 @@ mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p)
     dc->allow_http = MCP_UNSET;
     dc->max_body = MCP_UNSET;
     dc->sessions = MCP_UNSET;
+    dc->stream = MCP_UNSET;
+    dc->stream_max = MCP_UNSET;
+    dc->stream_keepalive = MCP_UNSET;
     dc->session_idle = MCP_UNSET;
     dc->cache_max_ttl = MCP_UNSET;
     dc->cache_neg_ttl = MCP_UNSET;
@@ -81,6 +84,9 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     MERGE_PTR(allow_origins);
     MERGE_VAL(sessions);
     MERGE_VAL(session_idle);
+    MERGE_VAL(stream);
+    MERGE_VAL(stream_max);
+    MERGE_VAL(stream_keepalive);
 
     /* accepted audiences follow the resource and aliases they come from */
     if (add->resource || add->aliases) {
@@ -146,6 +152,23 @@ apr_interval_time_t mcp_conf_session_idle(const mcp_dir_conf_t *dc)
 {
     return dc->session_idle != MCP_UNSET ? dc->session_idle
                                          : MCP_DEFAULT_SESSION_IDLE;
+}
+
+int mcp_conf_stream(const mcp_dir_conf_t *dc)
+{
+    return dc->stream == 1;                 /* unset: Off */
+}
+
+int mcp_conf_stream_max(const mcp_dir_conf_t *dc)
+{
+    return dc->stream_max != MCP_UNSET ? dc->stream_max
+                                       : MCP_DEFAULT_STREAM_MAX;
+}
+
+apr_interval_time_t mcp_conf_stream_keepalive(const mcp_dir_conf_t *dc)
+{
+    return dc->stream_keepalive != MCP_UNSET ? dc->stream_keepalive
+                                             : MCP_DEFAULT_STREAM_KEEPALIVE;
 }
 
 int mcp_conf_allow_http(const mcp_dir_conf_t *dc)

@@ -22,6 +22,8 @@
 #define MCP_DEFAULT_KEYS_COOLDOWN    apr_time_from_sec(30)
 #define MCP_DEFAULT_MAX_TOKEN_SIZE   8192
 #define MCP_DEFAULT_SESSION_IDLE     apr_time_from_sec(3600)
+#define MCP_DEFAULT_STREAM_MAX       8
+#define MCP_DEFAULT_STREAM_KEEPALIVE apr_time_from_sec(15)
 
 typedef enum {
     MCP_CLIENT_AUTH_NONE = 0,
@@ -74,6 +76,9 @@ typedef struct mcp_dir_conf_t {
     apr_array_header_t *allow_origins;
     int sessions;
     apr_interval_time_t session_idle;
+    int stream;                       /* GET: server-to-client SSE */
+    int stream_max;                   /* open GET streams per process */
+    apr_interval_time_t stream_keepalive;
 } mcp_dir_conf_t;
 
 /* Everything protected on one server (virtual host): the section configs
@@ -98,6 +103,9 @@ apr_interval_time_t mcp_conf_clock_skew(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc);
 int mcp_conf_sessions(const mcp_dir_conf_t *dc);
+int mcp_conf_stream(const mcp_dir_conf_t *dc);
+int mcp_conf_stream_max(const mcp_dir_conf_t *dc);
+apr_interval_time_t mcp_conf_stream_keepalive(const mcp_dir_conf_t *dc);
 apr_interval_time_t mcp_conf_session_idle(const mcp_dir_conf_t *dc);
 int mcp_conf_allow_http(const mcp_dir_conf_t *dc);
 apr_interval_time_t mcp_conf_cache_max_ttl(const mcp_dir_conf_t *dc);

@@ -61,6 +61,12 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
  * DECLINED to go on, OK when the answer is written (503: no store). */
 int mcp_session_after(request_rec *r, const mcp_dir_conf_t *dc,
                       const mcp_rpc_msg_t *m, const mcp_reply_t *reply);
+/* 1 while sid is the caller's live session (or the store fails). */
+int mcp_session_alive(request_rec *r, const mcp_dir_conf_t *dc,
+                      const char *sid);
+/* mod_mcp_auth_stream.c: GET, the server-to-client SSE stream. OK when
+ * answered, DECLINED when streams are off (405 then). */
+int mcp_stream_get(request_rec *r, const mcp_dir_conf_t *dc);
 /* DELETE: end the caller's session (OK, the answer is written), or
  * DECLINED when sessions are off. */
 int mcp_session_delete(request_rec *r, const mcp_dir_conf_t *dc);

@@ -300,6 +300,30 @@ static const char *cmd_session_idle(cmd_parms *cmd, void *dconf,
                                          &((mcp_dir_conf_t *)dconf)->session_idle));
 }
 
+static const char *cmd_stream(cmd_parms *cmd, void *dconf, int on)
+{
+    ((mcp_dir_conf_t *)dconf)->stream = on;
+    return NULL;
+}
+
+static const char *cmd_stream_max(cmd_parms *cmd, void *dconf,
+                                  const char *arg)
+{
+    apr_off_t n;
+    const char *err = mcp_parse_size(cmd->pool, arg, 1, 10000, &n);
+
+    ((mcp_dir_conf_t *)dconf)->stream_max = (int)n;
+    return named(cmd, err);
+}
+
+static const char *cmd_stream_keepalive(cmd_parms *cmd, void *dconf,
+                                        const char *arg)
+{
+    return named(cmd, mcp_parse_duration(cmd->pool, arg, apr_time_from_sec(1),
+                                         apr_time_from_sec(300),
+                                         &((mcp_dir_conf_t *)dconf)->stream_keepalive));
+}
+
 static const char *cmd_max_body(cmd_parms *cmd, void *dconf, const char *arg)
 {
     return named(cmd, mcp_parse_size(cmd->pool, arg, 256, 64 * 1024 * 1024,
@@ -383,6 +407,12 @@ const command_rec mcp_cmds[] = {
         "issue Mcp-Session-Id on initialize and require it afterwards"),
     AP_INIT_TAKE1("MCPSessionIdleTimeout", cmd_session_idle, NULL, WHERE,
         "how long an unused session lives"),
+    AP_INIT_FLAG("MCPServerStream", cmd_stream, NULL, WHERE,
+        "answer GET with a server-to-client SSE stream (else 405)"),
+    AP_INIT_TAKE1("MCPServerStreamMax", cmd_stream_max, NULL, WHERE,
+        "open GET streams per process"),
+    AP_INIT_TAKE1("MCPServerStreamKeepAlive", cmd_stream_keepalive, NULL,
+        WHERE, "interval of keep-alive comments on GET streams"),
     AP_INIT_ITERATE("MCPAllowOrigin", cmd_allow_origin, NULL, WHERE,
         "origins allowed to call the MCP endpoint, or *"),
     { NULL }

@@ -375,8 +375,12 @@ static int endpoint_handler(request_rec *r)
         && mcp_session_delete(r, dc) == OK) {
         return OK;
     }
+    if (r->method_number == M_GET && !r->header_only
+        && mcp_stream_get(r, dc) == OK) {
+        return OK;
+    }
     if (r->method_number != M_POST) {
-        /* no server-to-client stream (GET) yet */
+        /* GET without MCPServerStream, HEAD, PUT, ... */
         apr_table_setn(r->headers_out, "Allow", ENDPOINT_METHODS);
         return mcp_respond(r, HTTP_METHOD_NOT_ALLOWED, mcp_rpc_error(r->pool,
                        NULL, -32000, "Method not allowed"));

@@ -163,6 +163,12 @@ int mcp_session_after(request_rec *r, const mcp_dir_conf_t *dc,
     return DECLINED;
 }
 
+int mcp_session_alive(request_rec *r, const mcp_dir_conf_t *dc,
+                      const char *sid)
+{
+    return lookup(r, dc, sid) != NULL;
+}
+
 int mcp_session_delete(request_rec *r, const mcp_dir_conf_t *dc)
 {
     const char *sid = apr_table_get(r->headers_in, SESSION_HEADER);
