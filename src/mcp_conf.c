@@ -84,6 +84,10 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     MERGE_PTR(allow_origins);
     MERGE_VAL(sessions);
     MERGE_VAL(session_idle);
+    MERGE_PTR(identity_header[0]);
+    MERGE_PTR(identity_header[1]);
+    MERGE_PTR(identity_header[2]);
+    MERGE_PTR(upstream_auth);
     MERGE_VAL(stream);
     MERGE_VAL(stream_max);
     MERGE_VAL(stream_keepalive);
@@ -169,6 +173,19 @@ apr_interval_time_t mcp_conf_stream_keepalive(const mcp_dir_conf_t *dc)
 {
     return dc->stream_keepalive != MCP_UNSET ? dc->stream_keepalive
                                              : MCP_DEFAULT_STREAM_KEEPALIVE;
+}
+
+const char *mcp_conf_identity_header(const mcp_dir_conf_t *dc, int which)
+{
+    static const char *const defaults[3] = {
+        "X-MCP-Sub", "X-MCP-Client-Id", "X-MCP-Scope"
+    };
+    const char *h = dc->identity_header[which];
+
+    if (!h) {
+        return defaults[which];
+    }
+    return *h ? h : NULL;
 }
 
 int mcp_conf_allow_http(const mcp_dir_conf_t *dc)

@@ -76,6 +76,9 @@ typedef struct mcp_dir_conf_t {
     apr_array_header_t *allow_origins;
     int sessions;
     apr_interval_time_t session_idle;
+    /* what the request carries on (handler, proxy) */
+    const char *identity_header[3];   /* sub, client_id, scope; "" = none */
+    const char *upstream_auth;        /* Authorization sent on, or NULL */
     int stream;                       /* GET: server-to-client SSE */
     int stream_max;                   /* open GET streams per process */
     apr_interval_time_t stream_keepalive;
@@ -103,6 +106,10 @@ apr_interval_time_t mcp_conf_clock_skew(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc);
 int mcp_conf_sessions(const mcp_dir_conf_t *dc);
+/* The request header that carries the caller's sub (0), client_id (1) or
+ * scopes (2) on, or NULL for none. Defaults: X-MCP-Sub, X-MCP-Client-Id,
+ * X-MCP-Scope. */
+const char *mcp_conf_identity_header(const mcp_dir_conf_t *dc, int which);
 int mcp_conf_stream(const mcp_dir_conf_t *dc);
 int mcp_conf_stream_max(const mcp_dir_conf_t *dc);
 apr_interval_time_t mcp_conf_stream_keepalive(const mcp_dir_conf_t *dc);

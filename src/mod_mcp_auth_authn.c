@@ -226,6 +226,39 @@ static int check_authn(request_rec *r)
     return OK;
 }
 
+/* What the request carries on to the handler or a proxied backend: never
+ * the client's token (MCP forbids passing it through), the identity in
+ * configured headers (client-supplied copies removed first), and an
+ * upstream credential if one is configured. */
+static int fixups(request_rec *r)
+{
+    static const char *const notes[3] = {
+        "mcp-auth-sub", "mcp-auth-client-id", "mcp-auth-scope"
+    };
+    const mcp_dir_conf_t *dc;
+    int i;
+
+    if (!is_ours(r)) {
+        return DECLINED;
+    }
+    dc = mcp_dir_conf(r);
+    apr_table_unset(r->headers_in, "Authorization");
+    for (i = 0; i < 3; ++i) {
+        const char *h = mcp_conf_identity_header(dc, i);
+        const char *v = apr_table_get(r->notes, notes[i]);
+        if (h) {
+            apr_table_unset(r->headers_in, h);
+            if (v && r->user) {
+                apr_table_setn(r->headers_in, h, v);
+            }
+        }
+    }
+    if (dc->upstream_auth) {
+        apr_table_setn(r->headers_in, "Authorization", dc->upstream_auth);
+    }
+    return DECLINED;
+}
+
 void mcp_authn_register_hooks(apr_pool_t *p)
 {
     ap_hook_check_access_ex(access_checker_ex, NULL, NULL, APR_HOOK_FIRST,
@@ -233,4 +266,5 @@ void mcp_authn_register_hooks(apr_pool_t *p)
     ap_hook_force_authn(force_authn, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_authn(check_authn, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_fixups(fixups, NULL, NULL, APR_HOOK_FIRST);
 }

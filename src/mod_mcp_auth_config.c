@@ -3,6 +3,7 @@
  * functions of mcp_parse.c, and errors name the directive. */
 #include <string.h>
 
+#include "apr_lib.h"
 #include "apr_strings.h"
 #include "http_core.h"
 
@@ -324,6 +325,48 @@ static const char *cmd_stream_keepalive(cmd_parms *cmd, void *dconf,
                                          &((mcp_dir_conf_t *)dconf)->stream_keepalive));
 }
 
+static const char *cmd_identity_header(cmd_parms *cmd, void *dconf,
+                                       const char *what, const char *name)
+{
+    static const char *const whats[3] = { "sub", "client_id", "scope" };
+    mcp_dir_conf_t *dc = dconf;
+    const char *s;
+    int i;
+
+    for (i = 0; i < 3 && strcasecmp(what, whats[i]); ++i) {
+    }
+    if (i == 3) {
+        return named(cmd, apr_psprintf(cmd->pool, "\"%s\": use sub, "
+                                       "client_id or scope", what));
+    }
+    if (!strcasecmp(name, "none")) {
+        dc->identity_header[i] = "";
+        return NULL;
+    }
+    for (s = name; *s; ++s) {            /* an HTTP token (RFC 9110 5.6.2) */
+        if (!apr_isalnum(*s) && !strchr("!#$%&'*+-.^_`|~", *s)) {
+            return named(cmd, apr_psprintf(cmd->pool, "\"%s\" is not a "
+                                           "header name", name));
+        }
+    }
+    dc->identity_header[i] = name;
+    return NULL;
+}
+
+static const char *cmd_upstream_auth(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    const char *s;
+
+    for (s = arg; *s; ++s) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+            return named(cmd, "control characters are not allowed");
+        }
+    }
+    ((mcp_dir_conf_t *)dconf)->upstream_auth = arg;
+    return NULL;
+}
+
 static const char *cmd_max_body(cmd_parms *cmd, void *dconf, const char *arg)
 {
     return named(cmd, mcp_parse_size(cmd->pool, arg, 256, 64 * 1024 * 1024,
@@ -403,6 +446,10 @@ const command_rec mcp_cmds[] = {
         "how long to reuse the verdict on a token without exp (0: never)"),
     AP_INIT_TAKE1("MCPMaxBodySize", cmd_max_body, NULL, WHERE,
         "largest JSON-RPC request body"),
+    AP_INIT_TAKE2("MCPAuthIdentityHeader", cmd_identity_header, NULL, WHERE,
+        "sub|client_id|scope <header>|none: identity passed on"),
+    AP_INIT_TAKE1("MCPAuthUpstreamAuthorization", cmd_upstream_auth, NULL,
+        WHERE, "Authorization value sent on instead of the client's"),
     AP_INIT_FLAG("MCPSessions", cmd_sessions, NULL, WHERE,
         "issue Mcp-Session-Id on initialize and require it afterwards"),
     AP_INIT_TAKE1("MCPSessionIdleTimeout", cmd_session_idle, NULL, WHERE,
