@@ -326,7 +326,7 @@ apr_status_t mcp_keys_get(mcp_keyset_t **phandle, request_rec *r,
     unsigned char id[MCP_CACHE_ID_LEN], mark[MCP_CACHE_ID_LEN];
     const unsigned char *res;
     keysource_t *src;
-    keyset_t *ks;
+    keyset_t *ks, *held;
     const char *doc, *err = NULL;
     apr_size_t len;
     int fresh, known, may_fetch;
@@ -355,6 +355,10 @@ apr_status_t mcp_keys_get(mcp_keyset_t **phandle, request_rec *r,
     }
     if (may_fetch) {
         src->last_fetch = now;
+    }
+    /* hold what we looked at: another leader may replace it meanwhile */
+    if ((held = ks) != NULL) {
+        ++held->refs;
     }
     lock_off();
 
@@ -393,6 +397,7 @@ apr_status_t mcp_keys_get(mcp_keyset_t **phandle, request_rec *r,
         mcp_flight_land(mcp_flight(), id, (const unsigned char *)"", 0);
     }
     lock_on();
+    unref(held);
     if ((ks = src->current) != NULL) {
         ++ks->refs;
         *phandle = (mcp_keyset_t *)ks;

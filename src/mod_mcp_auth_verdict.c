@@ -211,7 +211,8 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
     switch (mcp_flight_join(mcp_flight(), a.id, wait, r->pool, &res, &len)) {
     case MCP_FLIGHT_RESULT:
         mcp_count(MCP_COUNT_WAITS);
-        if (from_bytes(&a, res, len, &v, pclaims, pdesc)) {
+        /* an empty result: the leader's verdict could not be encoded */
+        if (len && from_bytes(&a, res, len, &v, pclaims, pdesc)) {
             return v;
         }
         return validate(&a, pclaims, pdesc, &buf, &len);
@@ -251,7 +252,10 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
     if (marked) {
         mcp_socache_del(r, mark);
     }
-    mcp_flight_land(mcp_flight(), a.id, v == MCP_UNAVAILABLE ? NULL : buf,
-                    buf ? len : 0);
+    /* NULL tells the waiting threads that the server failed (503 them
+     * too); an empty result that they must validate on their own */
+    mcp_flight_land(mcp_flight(), a.id,
+                    v == MCP_UNAVAILABLE ? NULL
+                    : buf ? buf : (const unsigned char *)"", buf ? len : 0);
     return v;
 }
