@@ -40,6 +40,22 @@ const char *mcp_session_owner(apr_pool_t *p, const char *iss,
                        mcp_json_quote(p, sub ? sub : ""), NULL);
 }
 
+int mcp_log_level_rank(const char *level)
+{
+    static const char *const levels[] = {
+        "debug", "info", "notice", "warning", "error", "critical", "alert",
+        "emergency", NULL
+    };
+    int i;
+
+    for (i = 0; level && levels[i]; ++i) {
+        if (!strcmp(level, levels[i])) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 void mcp_session_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
                           const char *sid)
 {
@@ -53,10 +69,13 @@ unsigned char *mcp_session_encode(apr_pool_t *p, const mcp_session_t *s,
 {
     const char *json = apr_psprintf(p, "{\"owner\":%s,\"version\":%s,"
                                     "\"created\":%" APR_TIME_T_FMT ","
-                                    "\"used\":%" APR_TIME_T_FMT "}",
+                                    "\"used\":%" APR_TIME_T_FMT "%s%s}",
                                     mcp_json_quote(p, s->owner),
                                     mcp_json_quote(p, s->version),
-                                    s->created, s->used);
+                                    s->created, s->used,
+                                    s->level ? ",\"level\":" : "",
+                                    s->level ? mcp_json_quote(p, s->level)
+                                             : "");
 
     return mcp_cache_seal(p, id, (const unsigned char *)json, strlen(json),
                           secret, plen);
@@ -76,7 +95,7 @@ apr_status_t mcp_session_decode(mcp_session_t **ps, apr_pool_t *p,
                                 const unsigned char *secret)
 {
     const unsigned char *data;
-    const cJSON *j, *owner, *version;
+    const cJSON *j, *owner, *version, *level;
     const char *err;
     mcp_session_t *s;
     apr_size_t dlen;
@@ -88,12 +107,15 @@ apr_status_t mcp_session_decode(mcp_session_t **ps, apr_pool_t *p,
     }
     owner = mcp_json_get(j, "owner");
     version = mcp_json_get(j, "version");
-    if (!cJSON_IsString(owner) || !cJSON_IsString(version)) {
+    level = mcp_json_get(j, "level");
+    if (!cJSON_IsString(owner) || !cJSON_IsString(version)
+        || (level && mcp_log_level_rank(cJSON_GetStringValue(level)) < 0)) {
         return APR_EGENERAL;
     }
     s = apr_pcalloc(p, sizeof(*s));
     s->owner = owner->valuestring;
     s->version = version->valuestring;
+    s->level = level ? level->valuestring : NULL;
     s->created = time_member(j, "created");
     s->used = time_member(j, "used");
     if (s->created < 0 || s->used < 0) {

@@ -13,6 +13,7 @@
 typedef struct mcp_session_t {
     const char *owner;      /* iss + sub of the token that created it */
     const char *version;    /* the negotiated protocol version */
+    const char *level;      /* logging/setLevel, or NULL: everything */
     apr_time_t created;
     apr_time_t used;        /* last request */
 } mcp_session_t;
@@ -28,6 +29,10 @@ int mcp_session_id_valid(const char *sid);
  * may be NULL without authentication). */
 const char *mcp_session_owner(apr_pool_t *p, const char *iss,
                               const char *sub);
+
+/* The rank of an MCP (RFC 5424) log level, debug 0 to emergency 7, or -1
+ * for anything else. */
+int mcp_log_level_rank(const char *level);
 
 /* The cache id of a session's record. */
 void mcp_session_cache_id(unsigned char id[MCP_CACHE_ID_LEN],

@@ -13,6 +13,7 @@
 #include "mcp_resource.h"
 #include "mcp_rpc.h"
 #include "mcp_server.h"
+#include "mcp_session.h"
 #include "mcp_util.h"
 
 #define CORS_ALLOW_HEADERS "Authorization, Content-Type, Accept, " \
@@ -224,6 +225,15 @@ static apr_status_t sse_notify(mcp_tool_ctx_t *ctx, const char *method,
 
     if (!s->allowed) {
         return APR_ENOTIMPL;
+    }
+    if (!strcmp(method, "notifications/message")) {
+        /* below the level the client set (logging/setLevel): not sent */
+        const char *min = apr_table_get(r->notes, "mcp-session-level");
+        const cJSON *level = mcp_json_get(params, "level");
+        if (min && mcp_log_level_rank(cJSON_GetStringValue(level))
+                   < mcp_log_level_rank(min)) {
+            return APR_SUCCESS;
+        }
     }
     if (!s->streaming) {
         r->status = HTTP_OK;

@@ -47,7 +47,7 @@ static apr_status_t store(request_rec *r, const mcp_dir_conf_t *dc,
 /* A stand-in while the store fails: a session holds no data, and every
  * request is authenticated anyway, so it is served (degraded) rather than
  * refused. */
-static mcp_session_t unverified = { "", MCP_PROTOCOL_DEFAULT, 0, 0 };
+static mcp_session_t unverified = { "", MCP_PROTOCOL_DEFAULT, NULL, 0, 0 };
 
 /* The caller's live session sid, or NULL (unknown, expired, malformed
  * id, or another user's: all look the same from outside). */
@@ -129,7 +129,24 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
     }
     apr_table_setn(r->notes, "mcp-session", sid);
     apr_table_setn(r->notes, "mcp-session-version", s->version);
+    if (s->level) {
+        apr_table_setn(r->notes, "mcp-session-level", s->level);
+    }
     return DECLINED;
+}
+
+/* logging/setLevel succeeded: the level this session's log messages
+ * start at, from now on */
+static void keep_level(request_rec *r, const mcp_dir_conf_t *dc,
+                       const cJSON *level)
+{
+    const char *sid = apr_table_get(r->notes, "mcp-session");
+    mcp_session_t *s = sid ? lookup(r, dc, sid) : NULL;
+
+    if (s && s != &unverified && cJSON_IsString(level)) {
+        s->level = level->valuestring;
+        store(r, dc, sid, s);
+    }
 }
 
 int mcp_session_after(request_rec *r, const mcp_dir_conf_t *dc,
@@ -140,6 +157,15 @@ int mcp_session_after(request_rec *r, const mcp_dir_conf_t *dc,
     mcp_session_t s;
     const char *sid;
 
+    if (mcp_sessions_on(dc) && m->kind == MCP_RPC_REQUEST
+        && !strcmp(m->method, "logging/setLevel")
+        && reply->status == HTTP_OK
+        && mcp_log_level_rank(cJSON_GetStringValue(mcp_json_get(m->params,
+                                                                "level")))
+           >= 0) {
+        keep_level(r, dc, mcp_json_get(m->params, "level"));
+        return DECLINED;
+    }
     if (!mcp_sessions_on(dc) || m->kind != MCP_RPC_REQUEST
         || strcmp(m->method, "initialize") || reply->status != HTTP_OK
         || !cJSON_IsString(v)) {
@@ -153,6 +179,7 @@ int mcp_session_after(request_rec *r, const mcp_dir_conf_t *dc,
     s.version = mcp_server_version_supported(v->valuestring)
                 ? v->valuestring : MCP_PROTOCOL_LATEST;
     s.created = s.used = apr_time_now();
+    s.level = NULL;
     if (store(r, dc, sid, &s) != APR_SUCCESS) {
         /* no id nobody can find again: this client goes without a
          * session (cache trouble degrades, it never fails a request) */

@@ -55,7 +55,7 @@ static void session_record_round_trips_and_is_sealed(void)
 {
     apr_pool_t *p = mcp_test_pool();
     unsigned char id[MCP_CACHE_ID_LEN], other[MCP_CACHE_ID_LEN], *buf;
-    mcp_session_t in = { "\"https://as\" \"alice\"", "2025-06-18",
+    mcp_session_t in = { "\"https://as\" \"alice\"", "2025-06-18", "error",
                          apr_time_from_sec(1700000000),
                          apr_time_from_sec(1700000100) }, *out;
     apr_size_t len, i;
@@ -69,6 +69,7 @@ static void session_record_round_trips_and_is_sealed(void)
                           APR_SUCCESS);
     MCP_ASSERT_STR(out->owner, in.owner, "owner");
     MCP_ASSERT_STR(out->version, "2025-06-18", "version");
+    MCP_ASSERT_STR(out->level, "error", "level");
     CU_ASSERT_EQUAL(out->created, in.created);
     CU_ASSERT_EQUAL(out->used, in.used);
     /* another secret, another session's id, any flipped byte: refused */
@@ -84,6 +85,17 @@ static void session_record_round_trips_and_is_sealed(void)
     }
 }
 
+static void session_log_levels_are_ranked(void)
+{
+    MCP_ASSERT_INT(mcp_log_level_rank("debug"), 0, "debug");
+    MCP_ASSERT_INT(mcp_log_level_rank("info"), 1, "info");
+    MCP_ASSERT_INT(mcp_log_level_rank("warning"), 3, "warning");
+    MCP_ASSERT_INT(mcp_log_level_rank("emergency"), 7, "emergency");
+    MCP_ASSERT_INT(mcp_log_level_rank("warn"), -1, "warn");
+    MCP_ASSERT_INT(mcp_log_level_rank("INFO"), -1, "INFO");
+    MCP_ASSERT_INT(mcp_log_level_rank(NULL), -1, "NULL");
+}
+
 void mcp_test_add_session_suite(void)
 {
     CU_pSuite s = mcp_test_suite("session");
@@ -91,4 +103,5 @@ void mcp_test_add_session_suite(void)
     MCP_TEST(s, session_ids_are_visible_ascii_and_checked);
     MCP_TEST(s, session_owner_tells_users_apart);
     MCP_TEST(s, session_record_round_trips_and_is_sealed);
+    MCP_TEST(s, session_log_levels_are_ranked);
 }
