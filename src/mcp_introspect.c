@@ -57,17 +57,6 @@ void mcp_introspect_request(mcp_http_req_t *req, apr_pool_t *p,
     req->allow_http = mcp_conf_allow_http(dc);
 }
 
-static int is_json_type(const char *ct)
-{
-    apr_size_t n;
-
-    if (!ct) {
-        return 0;
-    }
-    n = strcspn(ct, "; \t");
-    return n == 16 && !strncasecmp(ct, "application/json", 16);
-}
-
 /* A string member, or NULL when absent; wrong type sets *bad. */
 static const char *member_str(const cJSON *o, const char *name, int *bad)
 {
@@ -141,7 +130,7 @@ apr_status_t mcp_introspect_parse(mcp_claims_t **pclaims, apr_pool_t *p,
                              resp->status);
         return APR_EGENERAL;
     }
-    if (!is_json_type(resp->content_type)) {
+    if (!mcp_media_type_is(resp->content_type, "application/json")) {
         *perr = "introspection response is not application/json";
         return APR_EGENERAL;
     }

@@ -239,6 +239,25 @@ static int alg_fits(const mcp_jwk_t *k, const char *alg)
     return 0;
 }
 
+int mcp_jwks_has_kid(const mcp_jwks_t *jwks, const char *kid)
+{
+    int i;
+
+    if (!jwks) {
+        return 0;
+    }
+    if (!kid) {
+        return jwks->keys->nelts == 1;
+    }
+    for (i = 0; i < jwks->keys->nelts; ++i) {
+        const mcp_jwk_t *k = APR_ARRAY_IDX(jwks->keys, i, const mcp_jwk_t *);
+        if (k->kid && !strcmp(k->kid, kid)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 const mcp_jwk_t *mcp_jwks_find(const mcp_jwks_t *jwks, const char *kid,
                                const char *alg)
 {

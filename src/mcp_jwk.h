@@ -28,6 +28,10 @@ apr_status_t mcp_jwks_parse(mcp_jwks_t **pjwks, apr_pool_t *p,
                             const char *json, apr_size_t len, int *pskipped,
                             const char **perr);
 
+/* 1 when a key of the set has this kid (kid NULL: the set has exactly one
+ * key, the one a token without kid may use). */
+int mcp_jwks_has_kid(const mcp_jwks_t *jwks, const char *kid);
+
 /* The key for a token header: same kid (a token without kid matches only
  * a set of exactly one key), a kty and crv that fit alg, and the key's own
  * alg, if it has one, equal to alg. NULL when there is none. */

@@ -207,19 +207,6 @@ leave:
     return out;
 }
 
-static int has_kid(const mcp_jwks_t *jwks, const char *kid)
-{
-    int i;
-
-    for (i = 0; kid && jwks && i < jwks->keys->nelts; ++i) {
-        const mcp_jwk_t *k = APR_ARRAY_IDX(jwks->keys, i, const mcp_jwk_t *);
-        if (k->kid && !strcmp(k->kid, kid)) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 apr_status_t mcp_jwt_verify(const mcp_jwt_t *jwt, const mcp_jwks_t *jwks,
                             unsigned allowed_algs, const char **perr)
 {
@@ -239,7 +226,8 @@ apr_status_t mcp_jwt_verify(const mcp_jwt_t *jwt, const mcp_jwks_t *jwks,
     if (!(key = mcp_jwks_find(jwks, jwt->kid, jwt->alg))) {
         /* a known kid on a key of another kind is not a stale key set */
         *perr = "no key for this kid and alg";
-        return has_kid(jwks, jwt->kid) ? APR_EGENERAL : APR_NOTFOUND;
+        return jwt->kid && mcp_jwks_has_kid(jwks, jwt->kid) ? APR_EGENERAL
+                                                            : APR_NOTFOUND;
     }
     apr_pool_create(&p, NULL);
     ERR_clear_error();

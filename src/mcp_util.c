@@ -303,3 +303,10 @@ const char *mcp_b64url_encode(apr_pool_t *p, const unsigned char *in,
     *o = '\0';
     return out;
 }
+
+int mcp_media_type_is(const char *ct, const char *type)
+{
+    apr_size_t n = strlen(type);
+
+    return ct && strcspn(ct, "; \t") == n && !strncasecmp(ct, type, n);
+}

@@ -42,6 +42,10 @@ int mcp_form_has_param(const char *buf, apr_size_t len, const char *name);
 unsigned char *mcp_b64url_decode(apr_pool_t *p, const char *in,
                                  apr_size_t inlen, apr_size_t *plen);
 
+/* 1 when the Content-Type value ct names media type `type` (parameters
+ * such as charset allowed, case-insensitive). */
+int mcp_media_type_is(const char *ct, const char *type);
+
 /* base64url without padding. */
 const char *mcp_b64url_encode(apr_pool_t *p, const unsigned char *in,
                               apr_size_t len);

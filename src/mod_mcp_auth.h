@@ -61,6 +61,9 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
  * DECLINED to go on, OK when the answer is written (503: no store). */
 int mcp_session_after(request_rec *r, const mcp_dir_conf_t *dc,
                       const mcp_rpc_msg_t *m, const mcp_reply_t *reply);
+/* The answers 404 (unknown session) and 400 (no Mcp-Session-Id). */
+int mcp_session_not_found(request_rec *r);
+int mcp_session_missing(request_rec *r);
 /* 1 while sid is the caller's live session (or the store fails). */
 int mcp_session_alive(request_rec *r, const mcp_dir_conf_t *dc,
                       const char *sid);

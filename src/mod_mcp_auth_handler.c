@@ -248,12 +248,6 @@ static apr_status_t sse_notify(mcp_tool_ctx_t *ctx, const char *method,
                      NULL));
 }
 
-static int is_json_content(const char *ct)
-{
-    return ct && strcspn(ct, "; ") == 16
-           && !strncasecmp(ct, "application/json", 16);
-}
-
 /* Read the body, at most max bytes. HTTP_OK, or a status to answer. */
 static int read_body(request_rec *r, apr_off_t max, char **pbuf,
                      apr_size_t *plen)
@@ -407,7 +401,8 @@ static int endpoint_handler(request_rec *r)
                        -32000, "Not Acceptable: the client must accept "
                        "application/json"));
     }
-    if (!is_json_content(apr_table_get(r->headers_in, "Content-Type"))) {
+    if (!mcp_media_type_is(apr_table_get(r->headers_in, "Content-Type"),
+                           "application/json")) {
         return mcp_respond(r, HTTP_UNSUPPORTED_MEDIA_TYPE, mcp_rpc_error(r->pool,
                        NULL, -32000, "Unsupported Media Type: "
                        "Content-Type must be application/json"));

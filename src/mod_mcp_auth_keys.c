@@ -247,20 +247,6 @@ apr_status_t mcp_endpoint(request_rec *r, const mcp_dir_conf_t *dc,
 
 /* --- key sets ------------------------------------------------------------ */
 
-static int has_kid(const keyset_t *ks, const char *kid)
-{
-    int i;
-
-    for (i = 0; kid && ks && i < ks->jwks->keys->nelts; ++i) {
-        const mcp_jwk_t *k = APR_ARRAY_IDX(ks->jwks->keys, i,
-                                           const mcp_jwk_t *);
-        if (k->kid && !strcmp(k->kid, kid)) {
-            return 1;
-        }
-    }
-    return !kid && ks && ks->jwks->keys->nelts == 1;
-}
-
 /* Drop one reference (under the lock). */
 static void unref(keyset_t *ks)
 {
@@ -344,7 +330,7 @@ apr_status_t mcp_keys_get(mcp_keyset_t **phandle, request_rec *r,
     }
     ks = src->current;
     fresh = ks && now < ks->fetched + refresh;
-    known = has_kid(ks, kid);
+    known = ks && mcp_jwks_has_kid(ks->jwks, kid);
     /* an unknown kid refetches at most once per cooldown */
     may_fetch = !ks || !fresh || now >= src->last_fetch + cooldown;
     if (ks && (known || !may_fetch) && fresh) {
@@ -371,7 +357,7 @@ apr_status_t mcp_keys_get(mcp_keyset_t **phandle, request_rec *r,
         if (doc && (!ks || fetched > ks->fetched)) {
             ks = install(r, url, doc, len, fetched);
         }
-        if ((!ks || now >= ks->fetched + refresh || !has_kid(ks, kid))
+        if ((!ks || now >= ks->fetched + refresh || !mcp_jwks_has_kid(ks->jwks, kid))
             && may_fetch) {
             /* one network fetch per cooldown on this server: a marker in
              * the cache tells the other processes (the first load of a

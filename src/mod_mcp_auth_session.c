@@ -83,10 +83,17 @@ static mcp_session_t *lookup(request_rec *r, const mcp_dir_conf_t *dc,
     return s;
 }
 
-static int not_found(request_rec *r)
+int mcp_session_not_found(request_rec *r)
 {
     return mcp_respond(r, HTTP_NOT_FOUND, mcp_rpc_error(r->pool, NULL,
                        -32001, "Session not found"));
+}
+
+int mcp_session_missing(request_rec *r)
+{
+    return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, NULL,
+                       -32000, "Bad Request: Mcp-Session-Id header is "
+                       "required"));
 }
 
 int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
@@ -107,12 +114,10 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
         if (initialize || mcp_cache_troubled()) {
             return DECLINED;
         }
-        return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, NULL,
-                           -32000, "Bad Request: Mcp-Session-Id header is "
-                           "required"));
+        return mcp_session_missing(r);
     }
     if (!(s = lookup(r, dc, sid))) {
-        return not_found(r);
+        return mcp_session_not_found(r);
     }
     if (initialize) {
         return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, m->id,
@@ -205,12 +210,10 @@ int mcp_session_delete(request_rec *r, const mcp_dir_conf_t *dc)
         return DECLINED;                /* no sessions: not allowed */
     }
     if (!sid) {
-        return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool, NULL,
-                           -32000, "Bad Request: Mcp-Session-Id header is "
-                           "required"));
+        return mcp_session_missing(r);
     }
     if (!lookup(r, dc, sid)) {
-        return not_found(r);
+        return mcp_session_not_found(r);
     }
     /* (while the store fails, the delete fails alike: logged there) */
     mcp_session_cache_id(id, sid);

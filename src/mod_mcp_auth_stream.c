@@ -67,13 +67,10 @@ int mcp_stream_get(request_rec *r, const mcp_dir_conf_t *dc)
     }
     if (mcp_sessions_on(dc)) {
         if (!sid) {
-            return mcp_respond(r, HTTP_BAD_REQUEST, mcp_rpc_error(r->pool,
-                               NULL, -32000, "Bad Request: Mcp-Session-Id "
-                               "header is required"));
+            return mcp_session_missing(r);
         }
         if (!mcp_session_alive(r, dc, sid)) {
-            return mcp_respond(r, HTTP_NOT_FOUND, mcp_rpc_error(r->pool,
-                               NULL, -32001, "Session not found"));
+            return mcp_session_not_found(r);
         }
     }
     else {
