@@ -9,11 +9,26 @@
 // shutdown) and is stopped by the PID in its PidFile.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
-import { MODULE_SO, REPO, makeRunDir, track, stopChild, waitForPort, sleep } from './env.mjs';
+import { MODULE_SO, REPO, makeRunDir, track, stopChild, waitForPort, sleep, childPids } from './env.mjs';
 
 const APACHE = '/usr/sbin/apache2';
 const MODDIR = '/usr/lib/apache2/modules';
+
+// GET over a connection of its own (no keep-alive pool): { status, text }.
+function getOnNewConnection(url, timeoutMs = 10000) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${url}: no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}
 
 export function assertModuleBuilt() {
   if (!existsSync(MODULE_SO)) {
@@ -146,26 +161,37 @@ export async function startApache({ name, ports, body, mpm, modules, mpmConfig, 
     pidFilePid: () => Number(read(path.join(run, 'httpd.pid')).trim()) || undefined,
     // Graceful restart: SIGUSR1 to the PID of the PidFile.  Resolves once
     // the error log says the new generation runs ("resuming normal
-    // operations" after the signal), or throws after timeoutMs.
+    // operations" after the signal) and every child of the old generation
+    // has exited, or throws after timeoutMs.  Waiting for the old children
+    // matters to the caller: they close their idle keep-alive connections
+    // as they go, and a pooled fetch() socket reused in that moment fails
+    // with "other side closed" (a keep-alive race, not a lost request).
     graceful: async ({ timeoutMs = 10000 } = {}) => {
       const pid = httpd.pidFilePid();
       if (!pid) throw new Error(`apache ${name} has no PidFile`);
+      const old = childPids(pid);
       const mark = httpd.mark();
       process.kill(pid, 'SIGUSR1');
       const end = Date.now() + timeoutMs;
+      let resumed = false;
       while (Date.now() < end) {
         const since = httpd.errorLogSince(mark);
-        if (/SIGUSR1 received|Graceful restart requested/.test(since) && /resuming normal operations/.test(since)) return;
+        resumed ||= /SIGUSR1 received|Graceful restart requested/.test(since) && /resuming normal operations/.test(since);
+        if (resumed) {
+          const left = childPids(pid).filter((p) => old.includes(p));
+          if (left.length === 0) { await sleep(50); return; }   // let the FINs reach the client's sockets
+        }
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`apache ${name} exited during the graceful restart`);
         await sleep(25);
       }
-      throw new Error(`apache ${name}: no "resuming normal operations" within ${timeoutMs} ms of SIGUSR1`);
+      throw new Error(`apache ${name}: ${resumed ? 'children of the old generation still running' : 'no "resuming normal operations"'} ${timeoutMs} ms after SIGUSR1`);
     },
     // /server-status?auto (needs modules: ['status'] and a server-status
     // handler at /server-status), as { key: value }, numbers as numbers.
+    // A new connection each time, as a monitoring scrape makes.
     serverStatus: async (port = ports[0]) => {
-      const res = await fetch(`http://127.0.0.1:${port}/server-status?auto`);
-      const text = await res.text();
+      const res = await getOnNewConnection(`http://127.0.0.1:${port}/server-status?auto`);
+      const text = res.text;
       if (res.status !== 200) throw new Error(`apache ${name}: /server-status?auto answered ${res.status}: ${text.slice(0, 200)}`);
       const out = {};
       for (const line of text.split('\n')) {

@@ -1,9 +1,11 @@
 // Shared pieces of the verdict cache tests (080-, 085-): the configuration
 // snippets they add, the mod_status counters, which processes served which
 // requests, and the warnings of cache trouble.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { sleep } from './env.mjs';
+import { sleep, childPids } from './env.mjs';
+
+export { childPids };
 
 // A second access log with the PID of the serving process (%P), relative to
 // ServerRoot (the run directory), and mod_status at /server-status.
@@ -62,21 +64,6 @@ export async function servedBy(httpd, from, urlPath, count) {
     await sleep(50);
   }
   return lines;
-}
-
-// PIDs of the processes whose parent is ppid.
-export function childPids(ppid) {
-  const out = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid ...; comm may contain spaces and parentheses.
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(rest[1]) === ppid) out.push(Number(entry));
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
 }
 
 // Error log lines at level warn that carry a cache trouble tag (MCP004xx).

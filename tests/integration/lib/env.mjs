@@ -2,7 +2,7 @@
 // registry of every process a test file started, so that each one is stopped
 // by its PID even when a test throws or the test process is interrupted.
 import net from 'node:net';
-import { mkdtempSync, chmodSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,4 +113,19 @@ export async function stopChild(child, { name = 'process', group = false, timeou
   await exited;
   clearTimeout(t);
   untrack(child.pid);
+}
+
+// PIDs of the processes whose parent is ppid.
+export function childPids(ppid) {
+  const out = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may contain spaces and parentheses.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[1]) === ppid) out.push(Number(entry));
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
 }
