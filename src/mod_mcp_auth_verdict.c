@@ -182,7 +182,8 @@ static int wait_for_other(ask_t *a, const unsigned char *mark,
         }
         mlen = sizeof(m);
         if (mcp_socache_get(a->r, mark, m, &mlen) != APR_SUCCESS) {
-            return 0;         /* done without a cacheable verdict */
+            /* the entry may have landed between the two reads */
+            return fetch(a, buf, plen);
         }
     }
     return 0;
@@ -234,6 +235,14 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
                                 ? apr_time_from_sec(1) : wait)) {
         case APR_SUCCESS:
             marked = 1;
+            /* another process may have stored its verdict and dropped
+             * its marker between our miss and our marker */
+            if (fetch(&a, stored, &len)
+                && from_bytes(&a, stored, len, &v, pclaims, pdesc)) {
+                mcp_socache_del(r, mark);
+                mcp_flight_land(mcp_flight(), a.id, stored, len);
+                return v;
+            }
             break;
         case APR_EEXIST:
             if (wait_for_other(&a, mark, wait, stored, &len)) {
