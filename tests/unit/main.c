@@ -60,6 +60,7 @@ int main(int argc, char **argv)
     mcp_test_add_session_suite();
     mcp_test_add_jwk_suite();
     mcp_test_add_jwt_suite();
+    mcp_test_add_policy_suite();
     if (CU_get_error() != CUE_SUCCESS) {
         fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
         CU_cleanup_registry();

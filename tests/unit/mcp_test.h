@@ -28,6 +28,7 @@ void mcp_test_add_flight_suite(void);
 void mcp_test_add_session_suite(void);
 void mcp_test_add_jwk_suite(void);
 void mcp_test_add_jwt_suite(void);
+void mcp_test_add_policy_suite(void);
 
 /* A suite whose init creates the pool that mcp_test_pool() returns and
  * whose cleanup destroys it. NULL (and a CUnit error) on failure. */
