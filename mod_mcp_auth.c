@@ -182,5 +182,6 @@ static void register_hooks(apr_pool_t *p)
     mcp_cache_register_hooks(p);
     mcp_authn_register_hooks(p);
     mcp_handler_register_hooks(p);
+    mcp_gateway_register_hooks(p);
     mcp_tools_register_hooks(p);
 }

@@ -28,6 +28,7 @@ mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p)
     dc->max_response = MCP_UNSET;
     dc->allow_http = MCP_UNSET;
     dc->max_body = MCP_UNSET;
+    dc->max_list = MCP_UNSET;
     dc->sessions = MCP_UNSET;
     dc->stream = MCP_UNSET;
     dc->stream_max = MCP_UNSET;
@@ -91,6 +92,11 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     MERGE_VAL(stream);
     MERGE_VAL(stream_max);
     MERGE_VAL(stream_keepalive);
+    MERGE_VAL(max_list);
+    /* rules add up: a nested location adds to what it inherits */
+    n->tool_rules = (add->tool_rules && base->tool_rules)
+                    ? apr_array_append(p, base->tool_rules, add->tool_rules)
+                    : add->tool_rules ? add->tool_rules : base->tool_rules;
 
     /* accepted audiences follow the resource and aliases they come from */
     if (add->resource || add->aliases) {
@@ -145,6 +151,11 @@ apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc)
 apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc)
 {
     return dc->max_body != MCP_UNSET ? dc->max_body : MCP_DEFAULT_MAX_BODY;
+}
+
+apr_off_t mcp_conf_max_list(const mcp_dir_conf_t *dc)
+{
+    return dc->max_list != MCP_UNSET ? dc->max_list : MCP_DEFAULT_MAX_LIST;
 }
 
 int mcp_conf_sessions(const mcp_dir_conf_t *dc)

@@ -24,6 +24,7 @@
 #define MCP_DEFAULT_SESSION_IDLE     apr_time_from_sec(3600)
 #define MCP_DEFAULT_STREAM_MAX       8
 #define MCP_DEFAULT_STREAM_KEEPALIVE apr_time_from_sec(15)
+#define MCP_DEFAULT_MAX_LIST         (4 * 1024 * 1024)
 
 typedef enum {
     MCP_CLIENT_AUTH_NONE = 0,
@@ -82,6 +83,9 @@ typedef struct mcp_dir_conf_t {
     int stream;                       /* GET: server-to-client SSE */
     int stream_max;                   /* open GET streams per process */
     apr_interval_time_t stream_keepalive;
+    /* per-tool scopes (mcp_policy.h) */
+    apr_array_header_t *tool_rules;   /* mcp_tool_rule_t, inherited first */
+    apr_off_t max_list;               /* a proxied tools/list answer */
 } mcp_dir_conf_t;
 
 /* Everything protected on one server (virtual host): the section configs
@@ -105,6 +109,7 @@ apr_interval_time_t mcp_conf_connect_timeout(const mcp_dir_conf_t *dc);
 apr_interval_time_t mcp_conf_clock_skew(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc);
+apr_off_t mcp_conf_max_list(const mcp_dir_conf_t *dc);
 int mcp_conf_sessions(const mcp_dir_conf_t *dc);
 /* The request header that carries the caller's sub (0), client_id (1) or
  * scopes (2) on, or NULL for none. Defaults: X-MCP-Sub, X-MCP-Client-Id,

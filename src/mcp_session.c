@@ -62,6 +62,27 @@ void mcp_session_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
     mcp_cache_doc_id(id, "session", sid);
 }
 
+int mcp_session_foreign_id_valid(const char *sid)
+{
+    apr_size_t n = 0;
+
+    for (; sid && *sid; ++sid, ++n) {
+        if (*sid < 0x21 || *sid > 0x7e) {
+            return 0;
+        }
+    }
+    return n >= 1 && n <= MCP_SESSION_MAX_FOREIGN;
+}
+
+void mcp_session_foreign_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
+                                  apr_pool_t *p, const char *resource,
+                                  const char *sid)
+{
+    /* a newline is in neither: resources are URIs, ids visible ASCII */
+    mcp_cache_doc_id(id, "proxied-session",
+                     apr_pstrcat(p, resource, "\n", sid, NULL));
+}
+
 unsigned char *mcp_session_encode(apr_pool_t *p, const mcp_session_t *s,
                                   const unsigned char id[MCP_CACHE_ID_LEN],
                                   const unsigned char *secret,

@@ -38,6 +38,17 @@ int mcp_log_level_rank(const char *level);
 void mcp_session_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
                           const char *sid);
 
+/* A proxied server's session id: what the transport allows (visible
+ * ASCII, MCP 2025-11-25), at most MCP_SESSION_MAX_FOREIGN bytes. */
+#define MCP_SESSION_MAX_FOREIGN 256
+int mcp_session_foreign_id_valid(const char *sid);
+
+/* The cache id of the record binding a proxied server's session to its
+ * owner; `resource` keeps servers with the same ids apart. */
+void mcp_session_foreign_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
+                                  apr_pool_t *p, const char *resource,
+                                  const char *sid);
+
 /* The record, sealed for storage under id. */
 unsigned char *mcp_session_encode(apr_pool_t *p, const mcp_session_t *s,
                                   const unsigned char id[MCP_CACHE_ID_LEN],

@@ -13,6 +13,7 @@
 #include "mcp_flight.h"
 #include "mcp_http.h"
 #include "mcp_jwk.h"
+#include "mcp_policy.h"
 #include "mcp_rpc.h"
 #include "mcp_server.h"
 #include "mcp_tools.h"
@@ -50,6 +51,10 @@ const apr_array_header_t *mcp_published(request_rec *r);
 
 /* mod_mcp_auth_authn.c */
 void mcp_authn_register_hooks(apr_pool_t *p);
+/* Answer a verdict: its status, WWW-Authenticate challenge (naming
+ * `scope`, or NULL for the location's scopes) and JSON body. */
+int mcp_deny(request_rec *r, const mcp_dir_conf_t *dc, mcp_verdict_e v,
+             const char *desc, const char *scope);
 
 /* mod_mcp_auth_session.c: sessions of the built-in endpoint */
 int mcp_sessions_on(const mcp_dir_conf_t *dc);
@@ -67,6 +72,15 @@ int mcp_session_missing(request_rec *r);
 /* 1 while sid is the caller's live session (or the store fails). */
 int mcp_session_alive(request_rec *r, const mcp_dir_conf_t *dc,
                       const char *sid);
+/* Sessions of proxied servers: record the caller as the owner of the
+ * server's session sid (after its initialize answer); 1 while sid is
+ * bound to the caller (or the store fails); forget it (after DELETE). */
+void mcp_session_bind(request_rec *r, const mcp_dir_conf_t *dc,
+                      const char *sid);
+int mcp_session_bound(request_rec *r, const mcp_dir_conf_t *dc,
+                      const char *sid);
+void mcp_session_unbind(request_rec *r, const mcp_dir_conf_t *dc,
+                        const char *sid);
 /* mod_mcp_auth_stream.c: GET, the server-to-client SSE stream. OK when
  * answered, DECLINED when streams are off (405 then). */
 int mcp_stream_get(request_rec *r, const mcp_dir_conf_t *dc);
@@ -75,6 +89,18 @@ int mcp_stream_get(request_rec *r, const mcp_dir_conf_t *dc);
 int mcp_session_delete(request_rec *r, const mcp_dir_conf_t *dc);
 
 /* mod_mcp_auth_handler.c */
+/* A POST body of JSON-RPC messages. */
+typedef struct mcp_body_t {
+    char *buf;
+    apr_size_t len;
+    apr_array_header_t *msgs;     /* mcp_rpc_msg_t * */
+    int batch;
+} mcp_body_t;
+/* Read (at most MCPMaxBodySize) and parse a POST body: HTTP_OK, or the
+ * status to answer with *perr (JSON-RPC error text, or NULL for none):
+ * 415 not JSON, 413 too large, 400 unreadable or no JSON-RPC. */
+int mcp_body_read(request_rec *r, const mcp_dir_conf_t *dc, mcp_body_t *body,
+                  const char **perr);
 /* Write a complete response (JSON body, or none) from a handler. */
 int mcp_respond(request_rec *r, int status, const char *json);
 void mcp_handler_register_hooks(apr_pool_t *p);
@@ -83,6 +109,16 @@ void mcp_handler_register_hooks(apr_pool_t *p);
 int mcp_origin_check(request_rec *r, const mcp_dir_conf_t *dc);
 /* Answer status with a JSON body, from a hook that returns `status`. */
 int mcp_error_response(request_rec *r, int status, const char *json);
+
+/* mod_mcp_auth_gateway.c: per-tool scopes, and MCP servers behind
+ * mod_proxy */
+void mcp_gateway_register_hooks(apr_pool_t *p);
+/* The scopes of the caller's token (NULL without one). */
+const apr_array_header_t *mcp_policy_granted(request_rec *r);
+/* MCPAuthToolScope over every tools/call in msgs: OK, or 403 with an
+ * insufficient_scope challenge naming every scope the request needs. */
+int mcp_policy_enforce(request_rec *r, const mcp_dir_conf_t *dc,
+                       const apr_array_header_t *msgs);
 
 /* mod_mcp_auth_cache.c: the verdict cache and the counters */
 typedef enum {

@@ -104,12 +104,12 @@ static const char *challenge_scope(request_rec *r, const mcp_dir_conf_t *dc)
     return mcp_scopes_join(r->pool, s);
 }
 
-static int deny(request_rec *r, const mcp_dir_conf_t *dc, mcp_verdict_e v,
-                const char *desc)
+int mcp_deny(request_rec *r, const mcp_dir_conf_t *dc, mcp_verdict_e v,
+             const char *desc, const char *scope)
 {
     int status = mcp_verdict_status(v);
     const char *hdr = mcp_challenge(r->pool, v, desc, dc->prm_url,
-                                    challenge_scope(r, dc));
+                                    scope ? scope : challenge_scope(r, dc));
 
     if (hdr) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate", hdr);
@@ -172,14 +172,14 @@ static int check_authn(request_rec *r)
         redact_query(r);
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00209)
                       "token offered in the query string: 400");
-        return deny(r, dc, MCP_BAD_REQUEST, "access tokens are accepted only "
-                    "in the Authorization header");
+        return mcp_deny(r, dc, MCP_BAD_REQUEST, "access tokens are accepted "
+                        "only in the Authorization header", NULL);
     }
     if (form_has_token(r)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00202)
                       "token offered in a form body: 400");
-        return deny(r, dc, MCP_BAD_REQUEST, "access tokens are accepted only "
-                    "in the Authorization header");
+        return mcp_deny(r, dc, MCP_BAD_REQUEST, "access tokens are accepted "
+                        "only in the Authorization header", NULL);
     }
 
     v = mcp_bearer_parse(&token, r->pool,
@@ -191,28 +191,29 @@ static int check_authn(request_rec *r)
     case MCP_NO_TOKEN:
         ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r, MCPLOGNO(00203)
                       "no bearer token: 401 challenge");
-        return deny(r, dc, v, NULL);
+        return mcp_deny(r, dc, v, NULL, NULL);
     case MCP_BAD_REQUEST:
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00204)
                       "malformed Authorization header: 400");
-        return deny(r, dc, v, "malformed Authorization header");
+        return mcp_deny(r, dc, v, "malformed Authorization header", NULL);
     default:
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00205)
                       "bearer token longer than %" APR_SIZE_T_FMT
                       " bytes: 401", mcp_conf_max_token_size(dc));
-        return deny(r, dc, MCP_INVALID_TOKEN, "the access token is too long");
+        return mcp_deny(r, dc, MCP_INVALID_TOKEN,
+                        "the access token is too long", NULL);
     }
 
     v = mcp_verdict(r, dc, token, &claims, &desc);
     if (v == MCP_UNAVAILABLE) {
-        return deny(r, dc, v, NULL);       /* logged where it failed */
+        return mcp_deny(r, dc, v, NULL, NULL);  /* logged where it failed */
     }
     if (v != MCP_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00207)
                       "token rejected (%s), fp=%s, sub=%s", desc,
                       fingerprint(r, token),
                       claims->sub ? claims->sub : "-");
-        return deny(r, dc, v, desc);
+        return mcp_deny(r, dc, v, desc, NULL);
     }
     set_identity(r, claims);
     if (APLOGrdebug(r)) {

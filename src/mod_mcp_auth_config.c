@@ -373,6 +373,29 @@ static const char *cmd_max_body(cmd_parms *cmd, void *dconf, const char *arg)
                                      &((mcp_dir_conf_t *)dconf)->max_body));
 }
 
+static const char *cmd_max_list(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    return named(cmd, mcp_parse_size(cmd->pool, arg, 1024, 256 * 1024 * 1024,
+                                     &((mcp_dir_conf_t *)dconf)->max_list));
+}
+
+static const char *cmd_tool_scope(cmd_parms *cmd, void *dconf, int argc,
+                                  char *const argv[])
+{
+    mcp_dir_conf_t *dc = dconf;
+    mcp_tool_rule_t rule;
+    const char *err = mcp_policy_parse_rule(&rule, cmd->pool, argc, argv);
+
+    if (err) {
+        return named(cmd, err);
+    }
+    if (!dc->tool_rules) {
+        dc->tool_rules = apr_array_make(cmd->pool, 4, sizeof(rule));
+    }
+    APR_ARRAY_PUSH(dc->tool_rules, mcp_tool_rule_t) = rule;
+    return NULL;
+}
+
 static const char *cmd_allow_origin(cmd_parms *cmd, void *dconf,
                                     const char *arg)
 {
@@ -460,6 +483,10 @@ const command_rec mcp_cmds[] = {
         "open GET streams per process"),
     AP_INIT_TAKE1("MCPServerStreamKeepAlive", cmd_stream_keepalive, NULL,
         WHERE, "interval of keep-alive comments on GET streams"),
+    AP_INIT_TAKE_ARGV("MCPAuthToolScope", cmd_tool_scope, NULL, WHERE,
+        "<tool name or pattern> <scope> [<scope> ...]: scopes a tool needs"),
+    AP_INIT_TAKE1("MCPMaxListSize", cmd_max_list, NULL, WHERE,
+        "largest tools/list answer of a proxied server that is filtered"),
     AP_INIT_ITERATE("MCPAllowOrigin", cmd_allow_origin, NULL, WHERE,
         "origins allowed to call the MCP endpoint, or *"),
     { NULL }

@@ -249,7 +249,7 @@ static apr_status_t sse_notify(mcp_tool_ctx_t *ctx, const char *method,
 }
 
 /* Read the body, at most max bytes. HTTP_OK, or a status to answer. */
-static int read_body(request_rec *r, apr_off_t max, char **pbuf,
+static int read_body_bytes(request_rec *r, apr_off_t max, char **pbuf,
                      apr_size_t *plen)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
@@ -291,6 +291,58 @@ static int read_body(request_rec *r, apr_off_t max, char **pbuf,
     return HTTP_OK;
 }
 
+int mcp_body_read(request_rec *r, const mcp_dir_conf_t *dc, mcp_body_t *body,
+                  const char **perr)
+{
+    const char *why;
+    int status, code;
+
+    *perr = NULL;
+    if (!mcp_media_type_is(apr_table_get(r->headers_in, "Content-Type"),
+                           "application/json")) {
+        *perr = mcp_rpc_error(r->pool, NULL, -32000, "Unsupported Media "
+                              "Type: Content-Type must be application/json");
+        return HTTP_UNSUPPORTED_MEDIA_TYPE;
+    }
+    status = read_body_bytes(r, mcp_conf_max_body(dc), &body->buf,
+                             &body->len);
+    if (status != HTTP_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00302)
+                      "request body rejected: %d", status);
+        if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+            r->connection->keepalive = AP_CONN_CLOSE;  /* unread rest */
+            *perr = mcp_rpc_error(r->pool, NULL, -32000, "Payload Too Large");
+        }
+        return status;
+    }
+    code = mcp_rpc_parse_body(&body->msgs, &body->batch, r->pool, body->buf,
+                              body->len, &why);
+    if (code != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00303)
+                      "request body is no JSON-RPC message: %s", why);
+        *perr = mcp_rpc_error(r->pool, NULL, code, why);
+        return HTTP_BAD_REQUEST;
+    }
+    return HTTP_OK;
+}
+
+/* tools/list shows only the tools the caller may call. */
+static void filter_reply(request_rec *r, const mcp_dir_conf_t *dc,
+                         const mcp_rpc_msg_t *m, mcp_reply_t *reply)
+{
+    const char *body;
+
+    if (dc->tool_rules && reply->body && m->method
+        && !strcmp(m->method, "tools/list")) {
+        body = mcp_policy_filter_text(r->pool, reply->body,
+                                      strlen(reply->body), dc->tool_rules,
+                                      mcp_policy_granted(r));
+        reply->body = body ? body : mcp_rpc_error(r->pool, m->id,
+                                                  MCP_RPC_INTERNAL_ERROR,
+                                                  "Internal error");
+    }
+}
+
 /* A batch (JSON array): only in protocol version 2025-03-26, the last
  * that had them. Every member is answered on its own; the answers come
  * back as one array, or 202 when there is nothing to answer. */
@@ -328,6 +380,7 @@ static int answer_batch(request_rec *r, const apr_array_header_t *msgs,
         else {
             ctx->notify = NULL;         /* no streaming inside a batch */
             mcp_server_dispatch(&reply, r->pool, mcp_tools(), m, ctx);
+            filter_reply(r, mcp_dir_conf(r), m, &reply);
             body = reply.body;
         }
         if (body) {
@@ -347,14 +400,10 @@ static int endpoint_handler(request_rec *r)
     const char *version;
     mcp_tool_ctx_t ctx = { 0 };
     sse_t sse = { r, 0, 0 };
-    apr_array_header_t *msgs;
+    mcp_body_t body;
     mcp_rpc_msg_t *m;
-    int batch;
     mcp_reply_t reply;
-    const char *why;
-    int code;
-    char *body;
-    apr_size_t len;
+    const char *err;
     int status;
 
     if (!r->handler || strcmp(r->handler, MCP_HANDLER)) {
@@ -401,45 +450,30 @@ static int endpoint_handler(request_rec *r)
                        -32000, "Not Acceptable: the client must accept "
                        "application/json"));
     }
-    if (!mcp_media_type_is(apr_table_get(r->headers_in, "Content-Type"),
-                           "application/json")) {
-        return mcp_respond(r, HTTP_UNSUPPORTED_MEDIA_TYPE, mcp_rpc_error(r->pool,
-                       NULL, -32000, "Unsupported Media Type: "
-                       "Content-Type must be application/json"));
+    if ((status = mcp_body_read(r, dc, &body, &err)) != HTTP_OK) {
+        return err ? mcp_respond(r, status, err) : status;
     }
-    status = read_body(r, mcp_conf_max_body(dc), &body, &len);
-    if (status != HTTP_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(00302)
-                      "request body rejected: %d", status);
-        if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
-            r->connection->keepalive = AP_CONN_CLOSE;  /* unread rest */
-            return mcp_respond(r, status, mcp_rpc_error(r->pool, NULL, -32000,
-                           "Payload Too Large"));
-        }
-        return status;
-    }
-    code = mcp_rpc_parse_body(&msgs, &batch, r->pool, body, len, &why);
-    if (code != 0) {
-        return mcp_respond(r, HTTP_BAD_REQUEST,
-                           mcp_rpc_error(r->pool, NULL, code, why));
-    }
-    m = APR_ARRAY_IDX(msgs, 0, mcp_rpc_msg_t *);
+    m = APR_ARRAY_IDX(body.msgs, 0, mcp_rpc_msg_t *);
     apr_table_setn(r->notes, "mcp-method",
-                   batch ? "(batch)" : m->method ? m->method : "-");
+                   body.batch ? "(batch)" : m->method ? m->method : "-");
     if (mcp_session_before(r, dc, m) == OK) {
         return OK;
+    }
+    if ((status = mcp_policy_enforce(r, dc, body.msgs)) != OK) {
+        return status;
     }
     ctx.sub = apr_table_get(r->notes, "mcp-auth-sub");
     ctx.client_id = apr_table_get(r->notes, "mcp-auth-client-id");
     ctx.scopes = r->user ? mcp_scopes_parse(r->pool, apr_table_get(r->notes,
                                             "mcp-auth-scope")) : NULL;
-    if (batch) {
-        return answer_batch(r, msgs, &ctx);
+    if (body.batch) {
+        return answer_batch(r, body.msgs, &ctx);
     }
     sse.allowed = accepts_sse(apr_table_get(r->headers_in, "Accept"));
     ctx.notify = sse_notify;
     ctx.transport = &sse;
     mcp_server_dispatch(&reply, r->pool, mcp_tools(), m, &ctx);
+    filter_reply(r, dc, m, &reply);
     if (sse.streaming) {
         /* the stream ends with the response to the request */
         if (reply.body) {

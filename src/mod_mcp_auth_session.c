@@ -32,16 +32,31 @@ static const char *caller(request_rec *r)
                                                        "mcp-auth-client-id"));
 }
 
-static apr_status_t store(request_rec *r, const mcp_dir_conf_t *dc,
-                          const char *sid, const mcp_session_t *s)
+/* The cache id of a proxied server's session sid. */
+static void foreign_id(unsigned char id[MCP_CACHE_ID_LEN], request_rec *r,
+                       const mcp_dir_conf_t *dc, const char *sid)
 {
-    unsigned char id[MCP_CACHE_ID_LEN], *buf;
+    mcp_session_foreign_cache_id(id, r->pool, dc->resource, sid);
+}
+
+static apr_status_t store_id(request_rec *r, const mcp_dir_conf_t *dc,
+                             const unsigned char *id, const mcp_session_t *s)
+{
+    unsigned char *buf;
     apr_size_t len;
 
-    mcp_session_cache_id(id, sid);
     buf = mcp_session_encode(r->pool, s, id, mcp_cache_secret(), &len);
     return buf ? mcp_socache_set(r, id, buf, len, mcp_conf_session_idle(dc))
                : APR_EGENERAL;
+}
+
+static apr_status_t store(request_rec *r, const mcp_dir_conf_t *dc,
+                          const char *sid, const mcp_session_t *s)
+{
+    unsigned char id[MCP_CACHE_ID_LEN];
+
+    mcp_session_cache_id(id, sid);
+    return store_id(r, dc, id, s);
 }
 
 /* A stand-in while the store fails: a session holds no data, and every
@@ -51,18 +66,14 @@ static mcp_session_t unverified = { "", MCP_PROTOCOL_DEFAULT, NULL, 0, 0 };
 
 /* The caller's live session sid, or NULL (unknown, expired, malformed
  * id, or another user's: all look the same from outside). */
-static mcp_session_t *lookup(request_rec *r, const mcp_dir_conf_t *dc,
-                             const char *sid)
+static mcp_session_t *lookup_id(request_rec *r, const mcp_dir_conf_t *dc,
+                                const unsigned char *id)
 {
-    unsigned char id[MCP_CACHE_ID_LEN], buf[1024];
+    unsigned char buf[1024];
     apr_size_t len = sizeof(buf);
     mcp_session_t *s;
     apr_status_t rv;
 
-    if (!mcp_session_id_valid(sid)) {
-        return NULL;
-    }
-    mcp_session_cache_id(id, sid);
     if ((rv = mcp_socache_get(r, id, buf, &len)) != APR_SUCCESS) {
         return rv == APR_NOTFOUND ? NULL : &unverified;
     }
@@ -81,6 +92,31 @@ static mcp_session_t *lookup(request_rec *r, const mcp_dir_conf_t *dc,
         return NULL;
     }
     return s;
+}
+
+static mcp_session_t *lookup(request_rec *r, const mcp_dir_conf_t *dc,
+                             const char *sid)
+{
+    unsigned char id[MCP_CACHE_ID_LEN];
+
+    if (!mcp_session_id_valid(sid)) {
+        return NULL;
+    }
+    mcp_session_cache_id(id, sid);
+    return lookup_id(r, dc, id);
+}
+
+/* Keep a session alive; writing on every request would cost a store
+ * each. */
+static void touch(request_rec *r, const mcp_dir_conf_t *dc,
+                  const unsigned char *id, mcp_session_t *s)
+{
+    apr_time_t now = apr_time_now();
+
+    if (s != &unverified && now - s->used > mcp_conf_session_idle(dc) / 8) {
+        s->used = now;
+        store_id(r, dc, id, s);
+    }
 }
 
 int mcp_session_not_found(request_rec *r)
@@ -102,7 +138,7 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
     const char *sid = apr_table_get(r->headers_in, SESSION_HEADER);
     int initialize = m->kind == MCP_RPC_REQUEST
                      && !strcmp(m->method, "initialize");
-    apr_time_t now = apr_time_now();
+    unsigned char id[MCP_CACHE_ID_LEN];
     mcp_session_t *s;
 
     if (!mcp_sessions_on(dc)) {
@@ -127,11 +163,8 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
     if (s == &unverified) {
         return DECLINED;
     }
-    /* keep it alive; writing on every request would cost a store each */
-    if (now - s->used > mcp_conf_session_idle(dc) / 8) {
-        s->used = now;
-        store(r, dc, sid, s);
-    }
+    mcp_session_cache_id(id, sid);
+    touch(r, dc, id, s);
     apr_table_setn(r->notes, "mcp-session", sid);
     apr_table_setn(r->notes, "mcp-session-version", s->version);
     if (s->level) {
@@ -219,4 +252,56 @@ int mcp_session_delete(request_rec *r, const mcp_dir_conf_t *dc)
     mcp_session_cache_id(id, sid);
     mcp_socache_del(r, id);
     return mcp_respond(r, HTTP_OK, NULL);
+}
+
+/* Sessions of proxied servers: the server issues the id; we record who
+ * opened it (initialize), and only that user may use it. */
+void mcp_session_bind(request_rec *r, const mcp_dir_conf_t *dc,
+                      const char *sid)
+{
+    unsigned char id[MCP_CACHE_ID_LEN];
+    const char *v = apr_table_get(r->headers_in, "MCP-Protocol-Version");
+    mcp_session_t s;
+
+    if (!mcp_sessions_on(dc) || !mcp_session_foreign_id_valid(sid)) {
+        return;              /* an unbound id is never accepted later */
+    }
+    foreign_id(id, r, dc, sid);
+    s.owner = caller(r);
+    s.version = v ? v : "";
+    s.level = NULL;
+    s.created = s.used = apr_time_now();
+    if (store_id(r, dc, id, &s) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, MCPLOGNO(00802)
+                      "the proxied server's session could not be recorded; "
+                      "its requests will get 404");
+    }
+}
+
+int mcp_session_bound(request_rec *r, const mcp_dir_conf_t *dc,
+                      const char *sid)
+{
+    unsigned char id[MCP_CACHE_ID_LEN];
+    mcp_session_t *s;
+
+    if (!mcp_session_foreign_id_valid(sid)) {
+        return 0;
+    }
+    foreign_id(id, r, dc, sid);
+    if (!(s = lookup_id(r, dc, id))) {
+        return 0;
+    }
+    touch(r, dc, id, s);
+    return 1;
+}
+
+void mcp_session_unbind(request_rec *r, const mcp_dir_conf_t *dc,
+                        const char *sid)
+{
+    unsigned char id[MCP_CACHE_ID_LEN];
+
+    if (mcp_session_foreign_id_valid(sid)) {
+        foreign_id(id, r, dc, sid);
+        mcp_socache_del(r, id);
+    }
 }
