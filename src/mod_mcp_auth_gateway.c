@@ -97,8 +97,9 @@ static apr_status_t kept_body_filter(ap_filter_t *f, apr_bucket_brigade *bb,
         && mode != AP_MODE_EXHAUSTIVE) {
         return ap_get_brigade(f->next, bb, mode, block, readbytes);
     }
-    if (k->eos) {
-        return APR_EOF;
+    if (k->eos) {                   /* as HTTP_IN does after the end */
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(ba));
+        return APR_SUCCESS;
     }
     n = k->len - k->off;
     if (mode != AP_MODE_EXHAUSTIVE && readbytes > 0
@@ -323,6 +324,9 @@ static apr_status_t gateway_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         ap_remove_output_filter(f);
         return ap_pass_brigade(f->next, bb);
     }
+    if (apr_table_get(r->headers_out, "Content-Encoding")) {
+        return unfilterable(f, bb, "is content-encoded");
+    }
     if (mcp_media_type_is(r->content_type, "application/json")) {
         apr_table_unset(r->headers_out, "Content-Length");
         o->mode = OUT_JSON;
@@ -373,6 +377,12 @@ static int gateway_fixups(request_rec *r)
         o->delete_sid = sid;
         ap_add_output_filter(OUT_FILTER, o, r, r->connection);
     }
+    if (r->method_number == M_GET && dc->tool_rules) {
+        /* a GET stream may replay a tools/list answer (Last-Event-ID) */
+        o->lists = 1;
+        apr_table_unset(r->headers_in, "Accept-Encoding");
+        ap_add_output_filter(OUT_FILTER, o, r, r->connection);
+    }
     if (r->method_number != M_POST) {
         return DECLINED;        /* GET streams, DELETE: no body to check */
     }
@@ -404,6 +414,10 @@ static int gateway_fixups(request_rec *r)
     }
     keep_body(r, &body);
     o->lists = o->lists && dc->tool_rules;
+    if (o->lists) {
+        /* an answer we must read comes uncompressed */
+        apr_table_unset(r->headers_in, "Accept-Encoding");
+    }
     if (o->lists || (o->init && mcp_sessions_on(dc))) {
         ap_add_output_filter(OUT_FILTER, o, r, r->connection);
     }
