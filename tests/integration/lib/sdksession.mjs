@@ -57,7 +57,11 @@ function recordingFetch(records) {
 
 // onToken(value, label) is called for every access and refresh token and
 // client secret the SDK saves (so that a test can register them as secrets).
-export async function sdkConnect(url, { onToken = () => {}, name = 'mod_mcp_auth-057-sessions' } = {}) {
+// grantTypes: what the client registers; without 'refresh_token' it gets
+// no refresh token, and a step-up (403 insufficient_scope) re-authorizes
+// in full (the 1.32 client would otherwise refresh, which cannot widen
+// the scope: typescript-sdk#2255).
+export async function sdkConnect(url, { onToken = () => {}, name = 'mod_mcp_auth-057-sessions', grantTypes = ['authorization_code', 'refresh_token'] } = {}) {
   const records = [];
   const fetchFn = recordingFetch(records);
   const provider = new HeadlessOAuthProvider({
@@ -65,7 +69,7 @@ export async function sdkConnect(url, { onToken = () => {}, name = 'mod_mcp_auth
     clientMetadata: {
       client_name: name,
       redirect_uris: [REDIRECT_URL],
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: grantTypes,
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
     },
