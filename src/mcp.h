@@ -27,6 +27,10 @@ typedef enum {
 
 #define MCP_TIME_ABSENT ((apr_time_t)-1)
 
+#define MCP_VIA_UNKNOWN       0
+#define MCP_VIA_JWT           1
+#define MCP_VIA_INTROSPECTION 2
+
 /* What a validated token says about its holder. Strings are NULL when the
  * claim was absent; times are MCP_TIME_ABSENT when absent (0 is a time:
  * 1970, long expired). */
@@ -39,6 +43,10 @@ typedef struct mcp_claims_t {
     const char *token_type;
     apr_array_header_t *aud;     /* const char * */
     apr_array_header_t *scopes;  /* const char * */
+    const struct cJSON *raw;     /* every claim, as validated (not cached) */
+    const char *kept;            /* the claims that Require mcp-claim names,
+                                  * JSON text of one object (cached) */
+    int via;                     /* MCP_VIA_*, how it was validated */
     apr_time_t exp;
     apr_time_t nbf;
     apr_time_t iat;

@@ -14,9 +14,10 @@
 
 #include "mcp_cache.h"
 #include "mcp_claims.h"
+#include "mcp_policy.h"
 #include "mcp_util.h"
 
-#define VERSION   1
+#define VERSION   2
 #define TAG_LEN   32
 #define NO_STR    0xffff
 #define MAX_AUD   32
@@ -49,6 +50,7 @@ void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned int n = 0;
+    int i;
 
     memset(id, 0, MCP_CACHE_ID_LEN);
     if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
@@ -63,6 +65,12 @@ void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
         digest_list(md, mcp_conf_audiences(dc));
         digest_list(md, dc->issuers);
         digest_list(md, dc->required_scopes);
+        for (i = 0; dc->scope_implies && i < dc->scope_implies->nelts; ++i) {
+            const mcp_scope_rule_t *rule = &APR_ARRAY_IDX(dc->scope_implies,
+                                                          i, mcp_scope_rule_t);
+            digest_str(md, rule->scope);
+            digest_list(md, rule->implied);
+        }
         digest_str(md, token);
         EVP_DigestFinal_ex(md, id, &n);
     }
@@ -218,6 +226,8 @@ apr_status_t mcp_cache_encode(unsigned char **pbuf, apr_size_t *plen,
     for (i = 0; i < naud; ++i) {
         put_str(&w, APR_ARRAY_IDX(c->aud, i, const char *));
     }
+    put_u8(&w, (unsigned)c->via);
+    put_str(&w, c->kept);
     if (w.overflow) {
         return APR_ENOSPC;
     }
@@ -304,11 +314,13 @@ apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
     for (i = 0; i < n && !r.bad; ++i) {
         APR_ARRAY_PUSH(c->aud, const char *) = get_str(&r, p);
     }
+    c->via = (int)get_u8(&r);
+    c->kept = get_str(&r, p);
     if (r.bad || r.pos != r.len || n > MAX_AUD
         || (e->verdict != MCP_OK && e->verdict != MCP_INVALID_TOKEN
             && e->verdict != MCP_INSUFFICIENT_SCOPE)
         || (e->verdict == MCP_OK) != (e->reason == MCP_REASON_NONE)
-        || e->reason >= MCP_REASON_COUNT) {
+        || e->reason >= MCP_REASON_COUNT || c->via > MCP_VIA_INTROSPECTION) {
         *perr = "malformed entry";
         return APR_EGENERAL;
     }

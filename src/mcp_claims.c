@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "mcp_claims.h"
+#include "mcp_json.h"
+#include "mcp_policy.h"
 #include "mcp_resource.h"
 #include "mcp_util.h"
 
@@ -43,6 +45,47 @@ mcp_claims_t *mcp_claims_create(apr_pool_t *p)
 
     c->exp = c->nbf = c->iat = MCP_TIME_ABSENT;
     return c;
+}
+
+void mcp_claims_keep(mcp_claims_t *c, apr_pool_t *p,
+                     const apr_array_header_t *names)
+{
+    cJSON *out = NULL;
+    int i;
+
+    c->kept = NULL;
+    for (i = 0; c->raw && names && i < names->nelts; ++i) {
+        const char *name = APR_ARRAY_IDX(names, i, const char *);
+        const cJSON *v = mcp_json_get(c->raw, name);
+        if (!v || (out && mcp_json_get(out, name))) {
+            continue;
+        }
+        if (!out) {
+            out = mcp_json_own(p, cJSON_CreateObject());
+        }
+        cJSON_AddItemToObject(out, name, cJSON_Duplicate(v, 1));
+    }
+    c->kept = out ? mcp_json_print(p, out) : NULL;
+}
+
+const cJSON *mcp_claims_path(const cJSON *obj, const char *path)
+{
+    char name[256];
+    const char *dot;
+    apr_size_t n;
+
+    while (obj && path) {
+        dot = strchr(path, '.');
+        n = dot ? (apr_size_t)(dot - path) : strlen(path);
+        if (!cJSON_IsObject(obj) || n == 0 || n >= sizeof(name)) {
+            return NULL;
+        }
+        memcpy(name, path, n);
+        name[n] = '\0';
+        obj = mcp_json_get(obj, name);
+        path = dot ? dot + 1 : NULL;
+    }
+    return obj;
 }
 
 static int issuer_known(const mcp_dir_conf_t *dc, const char *iss)
@@ -90,7 +133,8 @@ mcp_verdict_e mcp_claims_check(apr_pool_t *p, const mcp_claims_t *c,
         *pdesc = REASONS[MCP_REASON_AUDIENCE];
         return MCP_INVALID_TOKEN;
     }
-    if (!mcp_scopes_cover(c->scopes, dc->required_scopes)) {
+    if (!mcp_scopes_cover(mcp_scopes_imply(p, c->scopes, dc->scope_implies),
+                          dc->required_scopes)) {
         *pdesc = REASONS[MCP_REASON_SCOPE];
         return MCP_INSUFFICIENT_SCOPE;
     }

@@ -34,6 +34,17 @@ int mcp_reason_of(const char *desc);
 /* Empty claims: inactive, every claim absent. */
 mcp_claims_t *mcp_claims_create(apr_pool_t *p);
 
+/* Keep the claims called `names` (top-level names, const char *) from
+ * c->raw in c->kept, as the JSON text of one object; NULL when none of
+ * them is there. */
+void mcp_claims_keep(mcp_claims_t *c, apr_pool_t *p,
+                     const apr_array_header_t *names);
+
+/* The value at a dotted path ("realm_access.roles") in a JSON object, or
+ * NULL. */
+const struct cJSON *mcp_claims_path(const struct cJSON *obj,
+                                    const char *path);
+
 /* MCP_OK, MCP_INVALID_TOKEN or MCP_INSUFFICIENT_SCOPE, with the reason
  * (a fixed string safe to send to the client) in *pdesc. `now` is passed
  * in so that expiry is testable. */

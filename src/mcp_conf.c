@@ -5,6 +5,7 @@
 
 #include "mcp_conf.h"
 #include "mcp_jwt.h"
+#include "mcp_policy.h"
 #include "mcp_resource.h"
 #include "mcp_util.h"
 
@@ -29,6 +30,8 @@ mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p)
     dc->allow_http = MCP_UNSET;
     dc->max_body = MCP_UNSET;
     dc->max_list = MCP_UNSET;
+    dc->audit_log = MCP_UNSET;
+    dc->audit_args = MCP_UNSET;
     dc->sessions = MCP_UNSET;
     dc->stream = MCP_UNSET;
     dc->stream_max = MCP_UNSET;
@@ -93,10 +96,15 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     MERGE_VAL(stream_max);
     MERGE_VAL(stream_keepalive);
     MERGE_VAL(max_list);
+    MERGE_VAL(audit_log);
+    MERGE_VAL(audit_args);
     /* rules add up: a nested location adds to what it inherits */
     n->tool_rules = (add->tool_rules && base->tool_rules)
                     ? apr_array_append(p, base->tool_rules, add->tool_rules)
                     : add->tool_rules ? add->tool_rules : base->tool_rules;
+    n->scope_implies = (add->scope_implies && base->scope_implies)
+        ? apr_array_append(p, base->scope_implies, add->scope_implies)
+        : add->scope_implies ? add->scope_implies : base->scope_implies;
 
     /* accepted audiences follow the resource and aliases they come from */
     if (add->resource || add->aliases) {
@@ -156,6 +164,16 @@ apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc)
 apr_off_t mcp_conf_max_list(const mcp_dir_conf_t *dc)
 {
     return dc->max_list != MCP_UNSET ? dc->max_list : MCP_DEFAULT_MAX_LIST;
+}
+
+int mcp_conf_audit_log(const mcp_dir_conf_t *dc)
+{
+    return dc->audit_log == 1;              /* unset: Off */
+}
+
+apr_off_t mcp_conf_audit_args(const mcp_dir_conf_t *dc)
+{
+    return dc->audit_args != MCP_UNSET ? dc->audit_args : 0;
 }
 
 int mcp_conf_sessions(const mcp_dir_conf_t *dc)
@@ -267,6 +285,30 @@ mcp_client_auth_e mcp_conf_client_auth(const mcp_dir_conf_t *dc)
                                         : MCP_CLIENT_AUTH_NONE;
 }
 
+const apr_array_header_t *mcp_conf_scopes_published(apr_pool_t *p,
+                                                    const mcp_dir_conf_t *dc)
+{
+    apr_array_header_t *out;
+    int i, j;
+
+    if (dc->scopes_supported || !dc->tool_rules) {
+        return mcp_conf_scopes_supported(dc);
+    }
+    out = dc->required_scopes ? apr_array_copy(p, dc->required_scopes)
+                              : apr_array_make(p, 4, sizeof(const char *));
+    for (i = 0; i < dc->tool_rules->nelts; ++i) {
+        const mcp_tool_rule_t *r = &APR_ARRAY_IDX(dc->tool_rules, i,
+                                                  mcp_tool_rule_t);
+        for (j = 0; j < r->scopes->nelts; ++j) {
+            const char *s = APR_ARRAY_IDX(r->scopes, j, const char *);
+            if (!mcp_scopes_contains(out, s)) {
+                APR_ARRAY_PUSH(out, const char *) = s;
+            }
+        }
+    }
+    return out;
+}
+
 const apr_array_header_t *mcp_conf_scopes_supported(const mcp_dir_conf_t *dc)
 {
     return dc->scopes_supported ? dc->scopes_supported : dc->required_scopes;
@@ -337,6 +379,22 @@ const char *mcp_conf_check(apr_pool_t *p, const mcp_dir_conf_t *dc)
             return apr_psprintf(p, "MCPAuthScopesSupported: resource %s "
                                 "requires scope \"%s\" but does not "
                                 "advertise it", dc->resource, s);
+        }
+    }
+    /* a client can only ask for a tool's scope if it is published */
+    for (i = 0; dc->scopes_supported && dc->tool_rules
+                && i < dc->tool_rules->nelts; ++i) {
+        const mcp_tool_rule_t *r = &APR_ARRAY_IDX(dc->tool_rules, i,
+                                                  mcp_tool_rule_t);
+        int j;
+        for (j = 0; j < r->scopes->nelts; ++j) {
+            const char *s = APR_ARRAY_IDX(r->scopes, j, const char *);
+            if (!mcp_scopes_contains(sup, s)) {
+                return apr_psprintf(p, "MCPAuthScopesSupported: resource %s "
+                                    "has MCPAuthToolScope %s %s but does not "
+                                    "advertise \"%s\"", dc->resource,
+                                    r->pattern, s, s);
+            }
         }
     }
     return NULL;

@@ -86,6 +86,10 @@ typedef struct mcp_dir_conf_t {
     /* per-tool scopes (mcp_policy.h) */
     apr_array_header_t *tool_rules;   /* mcp_tool_rule_t, inherited first */
     apr_off_t max_list;               /* a proxied tools/list answer */
+    apr_array_header_t *scope_implies;/* mcp_scope_rule_t, inherited first */
+    /* the audit trail */
+    int audit_log;
+    apr_off_t audit_args;             /* bytes of arguments logged; 0: none */
 } mcp_dir_conf_t;
 
 /* Everything protected on one server (virtual host): the section configs
@@ -110,6 +114,8 @@ apr_interval_time_t mcp_conf_clock_skew(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_list(const mcp_dir_conf_t *dc);
+int mcp_conf_audit_log(const mcp_dir_conf_t *dc);
+apr_off_t mcp_conf_audit_args(const mcp_dir_conf_t *dc);
 int mcp_conf_sessions(const mcp_dir_conf_t *dc);
 /* The request header that carries the caller's sub (0), client_id (1) or
  * scopes (2) on, or NULL for none. Defaults: X-MCP-Sub, X-MCP-Client-Id,
@@ -134,6 +140,10 @@ apr_size_t mcp_conf_max_token_size(const mcp_dir_conf_t *dc);
 /* The scopes published in metadata: MCPAuthScopesSupported, else the
  * required scopes. */
 const apr_array_header_t *mcp_conf_scopes_supported(const mcp_dir_conf_t *dc);
+/* What the metadata document lists: MCPAuthScopesSupported, else the
+ * required scopes and those of every MCPAuthToolScope rule. */
+const apr_array_header_t *mcp_conf_scopes_published(apr_pool_t *p,
+                                                    const mcp_dir_conf_t *dc);
 
 /* Consistency of an effective resource config, as checked at startup.
  * NULL when fine, else a message naming the directive at fault. */

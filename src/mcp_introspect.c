@@ -151,6 +151,8 @@ apr_status_t mcp_introspect_parse(mcp_claims_t **pclaims, apr_pool_t *p,
     }
     c = mcp_claims_create(p);
     c->active = cJSON_IsTrue(active);
+    c->raw = j;
+    c->via = MCP_VIA_INTROSPECTION;
     if (c->active) {
         c->sub = member_str(j, "sub", &bad);
         c->client_id = member_str(j, "client_id", &bad);

@@ -320,6 +320,8 @@ apr_status_t mcp_jwt_claims(mcp_claims_t **pclaims, apr_pool_t *p,
     mcp_claims_t *c = mcp_claims_create(p);
     int bad = 0;
 
+    c->raw = pl;
+    c->via = MCP_VIA_JWT;
     *pclaims = NULL;
     *pdesc = mcp_reason_text(MCP_REASON_MALFORMED);
     if (strict_typ && !typ_is_access_token(jwt->typ)) {

@@ -48,6 +48,67 @@ const char *mcp_policy_parse_rule(mcp_tool_rule_t *rule, apr_pool_t *p,
     return NULL;
 }
 
+const char *mcp_policy_parse_implies(mcp_scope_rule_t *rule, apr_pool_t *p,
+                                     int argc, char *const argv[])
+{
+    int i;
+
+    if (argc < 2) {
+        return "needs a scope and at least one scope it implies";
+    }
+    for (i = 0; i < argc; ++i) {
+        if (!mcp_scope_token_valid(argv[i])) {
+            return apr_psprintf(p, "\"%s\" is not a valid scope (RFC 6749 "
+                                "3.3)", argv[i]);
+        }
+    }
+    rule->scope = apr_pstrdup(p, argv[0]);
+    rule->implied = apr_array_make(p, argc - 1, sizeof(const char *));
+    for (i = 1; i < argc; ++i) {
+        if (strcmp(argv[i], argv[0])
+            && !mcp_scopes_contains(rule->implied, argv[i])) {
+            APR_ARRAY_PUSH(rule->implied, const char *) =
+                apr_pstrdup(p, argv[i]);
+        }
+    }
+    return NULL;
+}
+
+const apr_array_header_t *mcp_scopes_imply(apr_pool_t *p,
+                                           const apr_array_header_t *have,
+                                           const apr_array_header_t *rules)
+{
+    apr_array_header_t *out = NULL;
+    int i, j, grew = 1;
+
+    if (!have || !rules || rules->nelts == 0) {
+        return have;
+    }
+    /* to a fixed point: each pass adds at least one scope or ends */
+    while (grew) {
+        grew = 0;
+        for (i = 0; i < rules->nelts; ++i) {
+            const mcp_scope_rule_t *rule = &APR_ARRAY_IDX(rules, i,
+                                                          mcp_scope_rule_t);
+            if (!mcp_scopes_contains(out ? out : have, rule->scope)) {
+                continue;
+            }
+            for (j = 0; j < rule->implied->nelts; ++j) {
+                const char *s = APR_ARRAY_IDX(rule->implied, j, const char *);
+                if (mcp_scopes_contains(out ? out : have, s)) {
+                    continue;
+                }
+                if (!out) {
+                    out = apr_array_copy(p, have);
+                }
+                APR_ARRAY_PUSH(out, const char *) = s;
+                grew = 1;
+            }
+        }
+    }
+    return out ? out : have;
+}
+
 static int matches(const mcp_tool_rule_t *rule, const char *name)
 {
     return apr_fnmatch(rule->pattern, name, 0) == APR_SUCCESS;

@@ -13,6 +13,23 @@ typedef struct mcp_tool_rule_t {
     apr_array_header_t *scopes;       /* const char *, at least one */
 } mcp_tool_rule_t;
 
+/* MCPAuthScopeImplies: a broader scope that implies narrower ones. */
+typedef struct mcp_scope_rule_t {
+    const char *scope;
+    apr_array_header_t *implied;      /* const char *, at least one */
+} mcp_scope_rule_t;
+
+/* "MCPAuthScopeImplies <scope> <implied> [<implied> ...]". NULL, or what
+ * is wrong. */
+const char *mcp_policy_parse_implies(mcp_scope_rule_t *rule, apr_pool_t *p,
+                                     int argc, char *const argv[]);
+
+/* `have` with every scope its members imply, transitively (rules:
+ * mcp_scope_rule_t). `have` itself when no rule adds anything. */
+const apr_array_header_t *mcp_scopes_imply(apr_pool_t *p,
+                                           const apr_array_header_t *have,
+                                           const apr_array_header_t *rules);
+
 /* "MCPAuthToolScope <pattern> <scope> [<scope> ...]": argv holds the
  * pattern then the scopes. NULL, or what is wrong. */
 const char *mcp_policy_parse_rule(mcp_tool_rule_t *rule, apr_pool_t *p,

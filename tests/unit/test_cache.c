@@ -121,6 +121,18 @@ static void cache_entry_round_trips(void)
     CU_ASSERT_EQUAL(out->claims->exp, NOW + SEC(100));
     CU_ASSERT_EQUAL(out->claims->nbf, NOW - SEC(5));
     CU_ASSERT_EQUAL(out->claims->iat, MCP_TIME_ABSENT);
+    MCP_ASSERT_INT(out->claims->via, MCP_VIA_UNKNOWN, "via");
+    CU_ASSERT_PTR_NULL(out->claims->kept);
+
+    /* how it was validated and the kept claims travel with it */
+    in->claims->via = MCP_VIA_JWT;
+    in->claims->kept = "{\"groups\":[\"ops\"]}";
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
+                          APR_SUCCESS);
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
+                                           &err), APR_SUCCESS);
+    MCP_ASSERT_INT(out->claims->via, MCP_VIA_JWT, "via jwt");
+    MCP_ASSERT_STR(out->claims->kept, "{\"groups\":[\"ops\"]}", "kept");
 
     /* absent strings stay absent */
     in = entry(p, MCP_OK, MCP_REASON_NONE, MCP_TIME_ABSENT);

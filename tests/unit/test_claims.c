@@ -7,6 +7,8 @@
 
 #include "mcp_claims.h"
 #include "mcp_introspect.h"
+#include "mcp_json.h"
+#include "mcp_policy.h"
 #include "mcp_test.h"
 #include "mcp_util.h"
 
@@ -201,6 +203,54 @@ static void claims_skew_comes_from_the_config(void)
                    "skew 5 min");
 }
 
+static void claims_scope_check_honours_implied_scopes(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    mcp_dir_conf_t *dc = conf(p);
+    mcp_claims_t c = *mcp_claims_create(p);
+    mcp_scope_rule_t rule;
+    char *argv[] = { "mcp:admin", "mcp:tools", NULL };
+    const char *desc;
+
+    c.active = 1;
+    c.aud = mcp_test_strings(p, "https://mcp.example.com/mcp", NULL);
+    c.scopes = mcp_test_strings(p, "mcp:admin", NULL);
+    MCP_ASSERT_INT(mcp_claims_check(p, &c, dc, NOW, &desc),
+                   MCP_INSUFFICIENT_SCOPE, "no implication configured");
+    CU_ASSERT_PTR_NULL_FATAL(mcp_policy_parse_implies(&rule, p, 2, argv));
+    dc->scope_implies = apr_array_make(p, 1, sizeof(rule));
+    APR_ARRAY_PUSH(dc->scope_implies, mcp_scope_rule_t) = rule;
+    MCP_ASSERT_INT(mcp_claims_check(p, &c, dc, NOW, &desc), MCP_OK,
+                   "mcp:admin implies mcp:tools");
+}
+
+static void claims_keep_only_the_named_ones_and_paths_reach_inside(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    const char *raw = "{\"sub\":\"alice\",\"groups\":[\"ops\",\"dev\"],"
+        "\"realm_access\":{\"roles\":[\"admin\"]},\"secret\":\"x\"}";
+    const char *err;
+    mcp_claims_t *c = mcp_claims_create(p);
+    const cJSON *kept, *v;
+
+    c->raw = mcp_json_parse(p, raw, strlen(raw), 8, &err);
+    mcp_claims_keep(c, p, mcp_test_strings(p, "groups", "realm_access",
+                                           "missing", NULL));
+    MCP_ASSERT_STR(c->kept, "{\"groups\":[\"ops\",\"dev\"],\"realm_access\":"
+                   "{\"roles\":[\"admin\"]}}", "kept");
+    kept = mcp_json_parse(p, c->kept, strlen(c->kept), 8, &err);
+    v = mcp_claims_path(kept, "realm_access.roles");
+    CU_ASSERT_TRUE(cJSON_IsArray(v));
+    CU_ASSERT_PTR_NULL(mcp_claims_path(kept, "realm_access.roles.x"));
+    CU_ASSERT_PTR_NULL(mcp_claims_path(kept, "secret"));
+    CU_ASSERT_PTR_NULL(mcp_claims_path(kept, "realm_access..roles"));
+    CU_ASSERT_PTR_NULL(mcp_claims_path(NULL, "groups"));
+    mcp_claims_keep(c, p, mcp_test_strings(p, "missing", NULL));
+    CU_ASSERT_PTR_NULL(c->kept);
+    mcp_claims_keep(c, p, NULL);
+    CU_ASSERT_PTR_NULL(c->kept);
+}
+
 static void claims_without_required_scopes_accept_any_scope(void)
 {
     apr_pool_t *p = mcp_test_pool();
@@ -272,6 +322,8 @@ void mcp_test_add_claims_suite(void)
     MCP_TEST(s, claims_without_exp_or_nbf_do_not_expire);
     MCP_TEST(s, claims_skew_comes_from_the_config);
     MCP_TEST(s, claims_without_required_scopes_accept_any_scope);
+    MCP_TEST(s, claims_scope_check_honours_implied_scopes);
+    MCP_TEST(s, claims_keep_only_the_named_ones_and_paths_reach_inside);
     MCP_TEST(s, claims_without_configured_issuers_reject_any_iss);
     MCP_TEST(s, claims_exp_zero_from_introspection_is_expired);
 }

@@ -91,6 +91,36 @@ static void policy_needs_the_base_and_every_matching_rule_once(void)
     CU_ASSERT_TRUE(mcp_policy_allows(rules, NULL, "echo2"));
 }
 
+static void policy_scope_implication_is_transitive(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    apr_array_header_t *rules = apr_array_make(p, 2, sizeof(mcp_scope_rule_t));
+    char *a[] = { "mcp:admin", "mcp:write", "mcp:admin", NULL };
+    char *b[] = { "mcp:write", "mcp:tools", NULL };
+    char *bad[] = { "mcp:admin", NULL };
+    char *quote[] = { "mcp:admin", "x\"y", NULL };
+    mcp_scope_rule_t rule;
+    const apr_array_header_t *have = mcp_test_strings(p, "openid",
+                                                      "mcp:admin", NULL);
+
+    CU_ASSERT_PTR_NULL_FATAL(mcp_policy_parse_implies(&rule, p, 3, a));
+    MCP_ASSERT_INT(rule.implied->nelts, 1, "itself is dropped");
+    APR_ARRAY_PUSH(rules, mcp_scope_rule_t) = rule;
+    CU_ASSERT_PTR_NULL_FATAL(mcp_policy_parse_implies(&rule, p, 2, b));
+    APR_ARRAY_PUSH(rules, mcp_scope_rule_t) = rule;
+    MCP_ASSERT_HAS(mcp_policy_parse_implies(&rule, p, 1, bad),
+                   "at least one", "one argument");
+    MCP_ASSERT_HAS(mcp_policy_parse_implies(&rule, p, 2, quote),
+                   "not a valid scope", "quote");
+
+    MCP_ASSERT_STR(mcp_scopes_join(p, mcp_scopes_imply(p, have, rules)),
+                   "openid mcp:admin mcp:write mcp:tools", "transitive");
+    CU_ASSERT_PTR_EQUAL(mcp_scopes_imply(p, have, NULL), have);
+    have = mcp_test_strings(p, "mcp:tools", NULL);
+    CU_ASSERT_PTR_EQUAL(mcp_scopes_imply(p, have, rules), have);
+    CU_ASSERT_PTR_NULL(mcp_scopes_imply(p, NULL, rules));
+}
+
 static void policy_filters_tools_list_answers(void)
 {
     apr_pool_t *p = mcp_test_pool();
@@ -181,6 +211,7 @@ void mcp_test_add_policy_suite(void)
 
     MCP_TEST(s, policy_rules_are_parsed_and_bad_ones_refused);
     MCP_TEST(s, policy_needs_the_base_and_every_matching_rule_once);
+    MCP_TEST(s, policy_scope_implication_is_transitive);
     MCP_TEST(s, policy_filters_tools_list_answers);
     MCP_TEST(s, sse_events_are_found_whatever_the_line_ends);
     MCP_TEST(s, sse_event_data_is_read_and_replaced);
