@@ -183,5 +183,8 @@ static void register_hooks(apr_pool_t *p)
     mcp_authn_register_hooks(p);
     mcp_handler_register_hooks(p);
     mcp_gateway_register_hooks(p);
+    mcp_status_register_hooks(p);
+    mcp_audit_register_hooks(p);
+    mcp_authz_register_hooks(p);
     mcp_tools_register_hooks(p);
 }

@@ -9,6 +9,7 @@
 #include "http_log.h"
 
 #include "mcp_cache.h"
+#include "mcp_claims.h"
 #include "mcp_conf.h"
 #include "mcp_flight.h"
 #include "mcp_http.h"
@@ -55,6 +56,17 @@ void mcp_authn_register_hooks(apr_pool_t *p);
  * `scope`, or NULL for the location's scopes) and JSON body. */
 int mcp_deny(request_rec *r, const mcp_dir_conf_t *dc, mcp_verdict_e v,
              const char *desc, const char *scope);
+/* The audit notes mcp-decision (allow/deny) and mcp-reason. */
+void mcp_decision(request_rec *r, int allow, const char *reason);
+
+/* What this module knows about a request (r->request_config). */
+typedef struct mcp_req_t {
+    const mcp_claims_t *claims;        /* the caller's token, validated */
+    const apr_array_header_t *scopes;  /* its scopes and those they imply */
+    const struct cJSON *kept;          /* claims->kept, parsed when needed */
+    int kept_parsed;
+} mcp_req_t;
+mcp_req_t *mcp_req(request_rec *r);
 
 /* mod_mcp_auth_session.c: sessions of the built-in endpoint */
 int mcp_sessions_on(const mcp_dir_conf_t *dc);
@@ -110,6 +122,18 @@ int mcp_origin_check(request_rec *r, const mcp_dir_conf_t *dc);
 /* Answer status with a JSON body, from a hook that returns `status`. */
 int mcp_error_response(request_rec *r, int status, const char *json);
 
+/* mod_mcp_auth_authz.c: Require mcp-scope, Require mcp-claim */
+void mcp_authz_register_hooks(apr_pool_t *p);
+/* The claim names Require mcp-claim lines use: kept with verdicts. */
+const apr_array_header_t *mcp_authz_claim_names(void);
+
+/* mod_mcp_auth_audit.c: the audit notes and MCPAuditLog */
+void mcp_audit_register_hooks(apr_pool_t *p);
+/* The notes mcp-method and mcp-tool (and mcp-tool-args with
+ * MCPAuditArguments) of a parsed body. */
+void mcp_audit_message(request_rec *r, const mcp_dir_conf_t *dc,
+                       const mcp_body_t *body);
+
 /* mod_mcp_auth_gateway.c: per-tool scopes, and MCP servers behind
  * mod_proxy */
 void mcp_gateway_register_hooks(apr_pool_t *p);
@@ -120,7 +144,8 @@ const apr_array_header_t *mcp_policy_granted(request_rec *r);
 int mcp_policy_enforce(request_rec *r, const mcp_dir_conf_t *dc,
                        const apr_array_header_t *msgs);
 
-/* mod_mcp_auth_cache.c: the verdict cache and the counters */
+/* mod_mcp_auth_status.c: counters in shared memory, shown by mod_status
+ * (names in COUNTER_NAMES there) */
 typedef enum {
     MCP_COUNT_HITS,
     MCP_COUNT_NEGATIVE_HITS,
@@ -130,9 +155,43 @@ typedef enum {
     MCP_COUNT_WAITS,
     MCP_COUNT_JWKS_FETCHES,
     MCP_COUNT_METADATA_FETCHES,
+    MCP_COUNT_REQUESTS,
+    MCP_COUNT_DENIED_400,
+    MCP_COUNT_DENIED_401,
+    MCP_COUNT_DENIED_403,
+    MCP_COUNT_UNAVAILABLE_503,
+    MCP_COUNT_VALIDATIONS_JWT,
+    MCP_COUNT_VALIDATIONS_INTROSPECTION,
+    MCP_COUNT_SESSIONS_CREATED,
+    MCP_COUNT_SESSIONS_DELETED,
+    MCP_COUNT_STREAMS_OPEN,             /* goes down too */
+    MCP_COUNT_AS_CALLS,                 /* latency: calls, sum, max (us) */
+    MCP_COUNT_AS_LATENCY_SUM,
+    MCP_COUNT_AS_LATENCY_MAX,
     MCP_COUNTER_COUNT
 } mcp_counter_e;
 
+/* Why a request was refused, beyond the token reasons (mcp_reason_e,
+ * 1 to MCP_REASON_COUNT - 1), for the per-reason counters. */
+typedef enum {
+    MCP_DENY_NO_TOKEN = MCP_REASON_COUNT,
+    MCP_DENY_BAD_REQUEST,      /* malformed header, token in query/form */
+    MCP_DENY_TOO_LONG,
+    MCP_DENY_TOOL_SCOPE,       /* MCPAuthToolScope */
+    MCP_DENY_POLICY,           /* a Require mcp-* line */
+    MCP_DENY_UNAVAILABLE,      /* the authorization server failed us */
+    MCP_DENY_COUNT
+} mcp_deny_e;
+
+void mcp_status_register_hooks(apr_pool_t *p);
+void mcp_count(mcp_counter_e which);
+void mcp_uncount(mcp_counter_e which);
+/* A refusal: its status and why (mcp_reason_e or mcp_deny_e). */
+void mcp_count_denial(int status, int why);
+/* How long a call to the authorization server took. */
+void mcp_count_latency(apr_interval_time_t took);
+
+/* mod_mcp_auth_cache.c: the verdict cache */
 const char *mcp_cmd_cache(cmd_parms *cmd, void *dconf, const char *arg);
 const char *mcp_cmd_cache_secret(cmd_parms *cmd, void *dconf,
                                  const char *arg);

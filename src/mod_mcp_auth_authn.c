@@ -104,6 +104,35 @@ static const char *challenge_scope(request_rec *r, const mcp_dir_conf_t *dc)
     return mcp_scopes_join(r->pool, s);
 }
 
+/* Why a verdict was given, for the counters and the audit notes. */
+static int deny_reason(mcp_verdict_e v, const char *desc, const char *scope)
+{
+    int why = mcp_reason_of(desc);
+
+    if (why != MCP_REASON_NONE) {
+        return why;
+    }
+    switch (v) {
+    case MCP_NO_TOKEN:           return MCP_DENY_NO_TOKEN;
+    case MCP_BAD_REQUEST:        return MCP_DENY_BAD_REQUEST;
+    case MCP_INVALID_TOKEN:      return MCP_DENY_TOO_LONG;
+    case MCP_INSUFFICIENT_SCOPE: return scope ? MCP_DENY_TOOL_SCOPE
+                                              : MCP_DENY_POLICY;
+    default:                     return MCP_DENY_UNAVAILABLE;
+    }
+}
+
+void mcp_decision(request_rec *r, int allow, const char *reason)
+{
+    apr_table_setn(r->notes, "mcp-decision", allow ? "allow" : "deny");
+    if (reason) {
+        apr_table_setn(r->notes, "mcp-reason", reason);
+    }
+    else {
+        apr_table_unset(r->notes, "mcp-reason");
+    }
+}
+
 int mcp_deny(request_rec *r, const mcp_dir_conf_t *dc, mcp_verdict_e v,
              const char *desc, const char *scope)
 {
@@ -111,6 +140,10 @@ int mcp_deny(request_rec *r, const mcp_dir_conf_t *dc, mcp_verdict_e v,
     const char *hdr = mcp_challenge(r->pool, v, desc, dc->prm_url,
                                     scope ? scope : challenge_scope(r, dc));
 
+    mcp_count_denial(status, deny_reason(v, desc, scope));
+    mcp_decision(r, 0, desc ? desc : v == MCP_NO_TOKEN ? "no token"
+                       : v == MCP_UNAVAILABLE ? "authorization server "
+                         "unavailable" : mcp_verdict_error(v));
     if (hdr) {
         apr_table_setn(r->err_headers_out, "WWW-Authenticate", hdr);
     }
@@ -127,10 +160,30 @@ static const char *fingerprint(request_rec *r, const char *token)
     return mcp_fingerprint(r->pool, token, strlen(token));
 }
 
-static void set_identity(request_rec *r, const mcp_claims_t *c)
+mcp_req_t *mcp_req(request_rec *r)
+{
+    mcp_req_t *q = ap_get_module_config(r->request_config, &mcp_auth_module);
+
+    if (!q) {
+        q = apr_pcalloc(r->pool, sizeof(*q));
+        ap_set_module_config(r->request_config, &mcp_auth_module, q);
+    }
+    return q;
+}
+
+static void set_identity(request_rec *r, const mcp_dir_conf_t *dc,
+                         const mcp_claims_t *c)
 {
     const char *scope = mcp_scopes_join(r->pool, c->scopes);
+    mcp_req_t *q = mcp_req(r);
 
+    q->claims = c;
+    q->scopes = mcp_scopes_imply(r->pool, c->scopes, dc->scope_implies);
+    mcp_decision(r, 1, NULL);
+    if (c->via != MCP_VIA_UNKNOWN) {
+        apr_table_setn(r->notes, "mcp-auth-via", c->via == MCP_VIA_JWT
+                       ? "jwt" : "introspection");
+    }
     r->user = (char *)(c->sub ? c->sub : c->client_id ? c->client_id : "");
     if (c->sub) {
         apr_table_setn(r->notes, "mcp-auth-sub", c->sub);
@@ -159,6 +212,7 @@ static int check_authn(request_rec *r)
         return DECLINED;
     }
     dc = mcp_dir_conf(r);
+    mcp_count(MCP_COUNT_REQUESTS);
     if (!dc->resource || !dc->audiences) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MCPLOGNO(00201)
                       "AuthType MCP at %s without MCPAuthResource", r->uri);
@@ -215,7 +269,7 @@ static int check_authn(request_rec *r)
                       claims->sub ? claims->sub : "-");
         return mcp_deny(r, dc, v, desc, NULL);
     }
-    set_identity(r, claims);
+    set_identity(r, dc, claims);
     if (APLOGrdebug(r)) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, MCPLOGNO(00208)
                       "token accepted: fp=%s, sub=%s, client_id=%s, "

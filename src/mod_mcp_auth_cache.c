@@ -1,6 +1,5 @@
 /* mod_mcp_auth_cache.c: the verdict cache on Apache's shared-object cache
- * providers (ap_socache: shmcb, memcache, redis), its lifecycle, and the
- * counters in shared memory that mod_status shows.
+ * providers (ap_socache: shmcb, memcache, redis) and its lifecycle.
  *
  * Lifecycle (as mod_cache_socache): mutex type registered in pre_config;
  * provider found and instance created in check_config (so "apache2 -t"
@@ -11,13 +10,11 @@
 
 #include "apr_atomic.h"
 #include "apr_global_mutex.h"
-#include "apr_shm.h"
 #include "apr_strings.h"
 #include "ap_provider.h"
 #include "ap_socache.h"
 #include "http_core.h"
 #include "http_protocol.h"
-#include "mod_status.h"
 #include "util_mutex.h"
 
 #include <openssl/evp.h>
@@ -38,15 +35,8 @@ static const ap_socache_provider_t *provider;
 static ap_socache_instance_t *instance;
 static apr_global_mutex_t *mutex;
 static unsigned char secret[MCP_CACHE_SECRET_LEN];
-static volatile apr_uint64_t *counters;
 static apr_time_t last_warning;
 static apr_time_t last_trouble;
-
-static const char *const COUNTER_NAMES[MCP_COUNTER_COUNT] = {
-    "MCPAuthCacheHits", "MCPAuthCacheNegativeHits", "MCPAuthCacheMisses",
-    "MCPAuthValidations", "MCPAuthCacheErrors", "MCPAuthFlightWaits",
-    "MCPAuthJWKSFetches", "MCPAuthMetadataFetches"
-};
 
 const char *mcp_cmd_cache(cmd_parms *cmd, void *dconf, const char *arg)
 {
@@ -86,13 +76,6 @@ int mcp_cache_enabled(void)
 int mcp_cache_troubled(void)
 {
     return last_trouble && apr_time_now() - last_trouble < WARN_EVERY;
-}
-
-void mcp_count(mcp_counter_e which)
-{
-    if (counters) {
-        apr_atomic_inc64(&counters[which]);
-    }
 }
 
 /* Cache trouble is a warning, at most one per process every 10 s. */
@@ -221,7 +204,6 @@ static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
     provider = NULL;
     instance = NULL;
     mutex = NULL;
-    counters = NULL;
     return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
 }
 
@@ -266,7 +248,6 @@ static apr_status_t cache_cleanup(void *data)
         provider->destroy(instance, data);
     }
     instance = NULL;
-    counters = NULL;
     return APR_SUCCESS;
 }
 
@@ -275,22 +256,11 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
 {
     struct ap_socache_hints hints = { MCP_CACHE_ID_LEN, 256,
                                       apr_time_from_sec(60) };
-    apr_shm_t *shm;
     apr_status_t rv;
 
     /* startup reads the configuration twice; the first pass is a dry run */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
-    }
-    rv = apr_shm_create(&shm, sizeof(apr_uint64_t) * MCP_COUNTER_COUNT,
-                        NULL, pconf);
-    if (rv == APR_SUCCESS) {
-        counters = apr_shm_baseaddr_get(shm);
-        memset((void *)counters, 0, apr_shm_size_get(shm));
-    }
-    else {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, MCPLOGNO(00405)
-                     "no shared memory for counters; they stay at 0");
     }
     if (passphrase) {
         EVP_Digest(passphrase, strlen(passphrase), secret, NULL, EVP_sha256(),
@@ -347,38 +317,10 @@ static void child_init(apr_pool_t *p, server_rec *s)
     }
 }
 
-static int status_hook(request_rec *r, int flags)
-{
-    int i;
-
-    if (!counters) {
-        return OK;
-    }
-    if (!(flags & AP_STATUS_SHORT)) {
-        ap_rputs("<hr />\n<h2>mod_mcp_auth</h2>\n<table>\n", r);
-    }
-    for (i = 0; i < MCP_COUNTER_COUNT; ++i) {
-        apr_uint64_t v = apr_atomic_read64(&counters[i]);
-        if (flags & AP_STATUS_SHORT) {
-            ap_rprintf(r, "%s: %" APR_UINT64_T_FMT "\n", COUNTER_NAMES[i], v);
-        }
-        else {
-            ap_rprintf(r, "<tr><td>%s</td><td>%" APR_UINT64_T_FMT
-                       "</td></tr>\n", COUNTER_NAMES[i], v);
-        }
-    }
-    if (!(flags & AP_STATUS_SHORT)) {
-        ap_rputs("</table>\n", r);
-    }
-    return OK;
-}
-
 void mcp_cache_register_hooks(apr_pool_t *p)
 {
     ap_hook_pre_config(pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(child_init, NULL, NULL, APR_HOOK_MIDDLE);
-    APR_OPTIONAL_HOOK(ap, status_hook, status_hook, NULL, NULL,
-                      APR_HOOK_MIDDLE);
 }

@@ -396,6 +396,42 @@ static const char *cmd_tool_scope(cmd_parms *cmd, void *dconf, int argc,
     return NULL;
 }
 
+static const char *cmd_scope_implies(cmd_parms *cmd, void *dconf, int argc,
+                                     char *const argv[])
+{
+    mcp_dir_conf_t *dc = dconf;
+    mcp_scope_rule_t rule;
+    const char *err = mcp_policy_parse_implies(&rule, cmd->pool, argc, argv);
+
+    if (err) {
+        return named(cmd, err);
+    }
+    if (!dc->scope_implies) {
+        dc->scope_implies = apr_array_make(cmd->pool, 4, sizeof(rule));
+    }
+    APR_ARRAY_PUSH(dc->scope_implies, mcp_scope_rule_t) = rule;
+    return NULL;
+}
+
+static const char *cmd_audit_log(cmd_parms *cmd, void *dconf, int flag)
+{
+    ((mcp_dir_conf_t *)dconf)->audit_log = flag;
+    return NULL;
+}
+
+static const char *cmd_audit_args(cmd_parms *cmd, void *dconf,
+                                  const char *arg)
+{
+    mcp_dir_conf_t *dc = dconf;
+
+    if (!strcasecmp(arg, "Off")) {
+        dc->audit_args = 0;
+        return NULL;
+    }
+    return named(cmd, mcp_parse_size(cmd->pool, arg, 1, 64 * 1024,
+                                     &dc->audit_args));
+}
+
 static const char *cmd_allow_origin(cmd_parms *cmd, void *dconf,
                                     const char *arg)
 {
@@ -487,6 +523,12 @@ const command_rec mcp_cmds[] = {
         "<tool name or pattern> <scope> [<scope> ...]: scopes a tool needs"),
     AP_INIT_TAKE1("MCPMaxListSize", cmd_max_list, NULL, WHERE,
         "largest tools/list answer of a proxied server that is filtered"),
+    AP_INIT_TAKE_ARGV("MCPAuthScopeImplies", cmd_scope_implies, NULL, WHERE,
+        "<scope> <implied scope> [...]: a broader scope implies narrower ones"),
+    AP_INIT_FLAG("MCPAuditLog", cmd_audit_log, NULL, WHERE,
+        "one error-log line (info) per tools/call"),
+    AP_INIT_TAKE1("MCPAuditArguments", cmd_audit_args, NULL, WHERE,
+        "Off, or how many bytes of tool arguments the audit line shows"),
     AP_INIT_ITERATE("MCPAllowOrigin", cmd_allow_origin, NULL, WHERE,
         "origins allowed to call the MCP endpoint, or *"),
     { NULL }
@@ -571,7 +613,7 @@ static int publish(apr_pool_t *p, server_rec *s)
         }
         prm.resource = dc->resource;
         prm.issuers = dc->issuers;
-        prm.scopes = mcp_conf_scopes_supported(dc);
+        prm.scopes = mcp_conf_scopes_published(p, dc);
         prm.name = dc->resource_name;
         prm.documentation = dc->resource_doc;
 
@@ -580,13 +622,22 @@ static int publish(apr_pool_t *p, server_rec *s)
         pub->prm_path = mcp_resource_prm_path(p, dc->resource);
         pub->document = mcp_prm_document(p, &prm);
         ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, MCPLOGNO(00103)
-                     "resource %s: metadata at %s, issuer %s, introspection "
-                     "%s, JWKS %s, required scopes \"%s\"", dc->resource,
+                     "resource %s: metadata at %s, issuer %s, validation %s, "
+                     "introspection %s, JWKS %s, required scopes \"%s\", "
+                     "published scopes \"%s\", %d tool rule(s), %d scope "
+                     "implication(s), sessions %s", dc->resource,
                      dc->prm_url, APR_ARRAY_IDX(dc->issuers, 0, const char *),
+                     mcp_conf_validation(dc) == MCP_VALIDATE_JWT ? "jwt"
+                     : mcp_conf_validation(dc) == MCP_VALIDATE_INTROSPECT
+                       ? "introspection" : "auto",
                      dc->introspection_url ? dc->introspection_url
                                            : "(discovered)",
                      dc->jwks_url ? dc->jwks_url : "(discovered)",
-                     mcp_scopes_join(p, dc->required_scopes));
+                     mcp_scopes_join(p, dc->required_scopes),
+                     mcp_scopes_join(p, prm.scopes),
+                     dc->tool_rules ? dc->tool_rules->nelts : 0,
+                     dc->scope_implies ? dc->scope_implies->nelts : 0,
+                     mcp_conf_sessions(dc) ? "on" : "off");
     }
     return OK;
 }

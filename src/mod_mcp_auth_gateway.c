@@ -23,9 +23,7 @@
 
 const apr_array_header_t *mcp_policy_granted(request_rec *r)
 {
-    const char *scope = apr_table_get(r->notes, "mcp-auth-scope");
-
-    return r->user && scope ? mcp_scopes_parse(r->pool, scope) : NULL;
+    return r->user ? mcp_req(r)->scopes : NULL;
 }
 
 int mcp_policy_enforce(request_rec *r, const mcp_dir_conf_t *dc,
@@ -355,7 +353,7 @@ static int is_proxied(request_rec *r)
 static int gateway_fixups(request_rec *r)
 {
     const mcp_dir_conf_t *dc;
-    const char *sid, *err, *method = "-";
+    const char *sid, *err;
     mcp_body_t body;
     out_t *o;
     int i, status;
@@ -368,6 +366,7 @@ static int gateway_fixups(request_rec *r)
     if (sid && mcp_sessions_on(dc) && !mcp_session_bound(r, dc, sid)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, MCPLOGNO(01005)
                       "proxied session unknown or another user's: 404");
+        mcp_decision(r, 0, "session not found");
         return mcp_error_response(r, HTTP_NOT_FOUND, mcp_rpc_error(r->pool,
                                   NULL, -32001, "Session not found"));
     }
@@ -406,9 +405,7 @@ static int gateway_fixups(request_rec *r)
         }
         o->lists = o->lists || !strcmp(m->method, "tools/list");
         o->init = o->init || (!sid && !strcmp(m->method, "initialize"));
-        method = m->method;
     }
-    apr_table_setn(r->notes, "mcp-method", body.batch ? "(batch)" : method);
     if ((status = mcp_policy_enforce(r, dc, body.msgs)) != OK) {
         return status;
     }

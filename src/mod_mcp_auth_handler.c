@@ -323,6 +323,7 @@ int mcp_body_read(request_rec *r, const mcp_dir_conf_t *dc, mcp_body_t *body,
         *perr = mcp_rpc_error(r->pool, NULL, code, why);
         return HTTP_BAD_REQUEST;
     }
+    mcp_audit_message(r, dc, body);
     return HTTP_OK;
 }
 
@@ -454,8 +455,6 @@ static int endpoint_handler(request_rec *r)
         return err ? mcp_respond(r, status, err) : status;
     }
     m = APR_ARRAY_IDX(body.msgs, 0, mcp_rpc_msg_t *);
-    apr_table_setn(r->notes, "mcp-method",
-                   body.batch ? "(batch)" : m->method ? m->method : "-");
     if (mcp_session_before(r, dc, m) == OK) {
         return OK;
     }
@@ -464,8 +463,7 @@ static int endpoint_handler(request_rec *r)
     }
     ctx.sub = apr_table_get(r->notes, "mcp-auth-sub");
     ctx.client_id = apr_table_get(r->notes, "mcp-auth-client-id");
-    ctx.scopes = r->user ? mcp_scopes_parse(r->pool, apr_table_get(r->notes,
-                                            "mcp-auth-scope")) : NULL;
+    ctx.scopes = mcp_policy_granted(r);  /* with the scopes they imply */
     if (body.batch) {
         return answer_batch(r, body.msgs, &ctx);
     }

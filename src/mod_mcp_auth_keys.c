@@ -110,9 +110,10 @@ static const char *doc_fetch(request_rec *r, const mcp_dir_conf_t *dc,
 {
     mcp_http_req_t req;
     mcp_http_resp_t *resp;
-    apr_time_t now = apr_time_now();
+    apr_time_t now = apr_time_now(), started;
     unsigned char *stamped, *sealed;
     apr_size_t slen;
+    apr_status_t rv;
     int i;
 
     memset(&req, 0, sizeof(req));
@@ -123,8 +124,10 @@ static const char *doc_fetch(request_rec *r, const mcp_dir_conf_t *dc,
     req.connect_timeout = mcp_conf_connect_timeout(dc);
     req.max_response = (apr_size_t)mcp_conf_max_response(dc);
     req.allow_http = mcp_conf_allow_http(dc);
-    if (mcp_http_post(&resp, r->pool, &req, mcp_http_client(), perr)
-        != APR_SUCCESS) {
+    started = apr_time_now();
+    rv = mcp_http_post(&resp, r->pool, &req, mcp_http_client(), perr);
+    mcp_count_latency(apr_time_now() - started);
+    if (rv != APR_SUCCESS) {
         return NULL;
     }
     if (resp->status != 200) {

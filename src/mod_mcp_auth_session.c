@@ -121,6 +121,7 @@ static void touch(request_rec *r, const mcp_dir_conf_t *dc,
 
 int mcp_session_not_found(request_rec *r)
 {
+    mcp_decision(r, 0, "session not found");
     return mcp_respond(r, HTTP_NOT_FOUND, mcp_rpc_error(r->pool, NULL,
                        -32001, "Session not found"));
 }
@@ -165,7 +166,7 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
     }
     mcp_session_cache_id(id, sid);
     touch(r, dc, id, s);
-    apr_table_setn(r->notes, "mcp-session", sid);
+    apr_table_setn(r->notes, "mcp-sid", sid);
     apr_table_setn(r->notes, "mcp-session-version", s->version);
     if (s->level) {
         apr_table_setn(r->notes, "mcp-session-level", s->level);
@@ -178,7 +179,7 @@ int mcp_session_before(request_rec *r, const mcp_dir_conf_t *dc,
 static void keep_level(request_rec *r, const mcp_dir_conf_t *dc,
                        const cJSON *level)
 {
-    const char *sid = apr_table_get(r->notes, "mcp-session");
+    const char *sid = apr_table_get(r->notes, "mcp-sid");
     mcp_session_t *s = sid ? lookup(r, dc, sid) : NULL;
 
     if (s && s != &unverified && cJSON_IsString(level)) {
@@ -224,7 +225,8 @@ int mcp_session_after(request_rec *r, const mcp_dir_conf_t *dc,
         return DECLINED;
     }
     apr_table_setn(r->headers_out, SESSION_HEADER, sid);
-    apr_table_setn(r->notes, "mcp-session", sid);
+    apr_table_setn(r->notes, "mcp-sid", sid);
+    mcp_count(MCP_COUNT_SESSIONS_CREATED);
     return DECLINED;
 }
 
@@ -251,6 +253,7 @@ int mcp_session_delete(request_rec *r, const mcp_dir_conf_t *dc)
     /* (while the store fails, the delete fails alike: logged there) */
     mcp_session_cache_id(id, sid);
     mcp_socache_del(r, id);
+    mcp_count(MCP_COUNT_SESSIONS_DELETED);
     return mcp_respond(r, HTTP_OK, NULL);
 }
 
@@ -275,7 +278,9 @@ void mcp_session_bind(request_rec *r, const mcp_dir_conf_t *dc,
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, MCPLOGNO(00802)
                       "the proxied server's session could not be recorded; "
                       "its requests will get 404");
+        return;
     }
+    mcp_count(MCP_COUNT_SESSIONS_CREATED);
 }
 
 int mcp_session_bound(request_rec *r, const mcp_dir_conf_t *dc,
@@ -303,5 +308,6 @@ void mcp_session_unbind(request_rec *r, const mcp_dir_conf_t *dc,
     if (mcp_session_foreign_id_valid(sid)) {
         foreign_id(id, r, dc, sid);
         mcp_socache_del(r, id);
+        mcp_count(MCP_COUNT_SESSIONS_DELETED);
     }
 }

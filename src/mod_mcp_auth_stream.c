@@ -89,7 +89,9 @@ int mcp_stream_get(request_rec *r, const mcp_dir_conf_t *dc)
     r->status = HTTP_OK;
     ap_set_content_type(r, "text/event-stream");
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
+    mcp_count(MCP_COUNT_STREAMS_OPEN);
     serve(r, dc, sid);
+    mcp_uncount(MCP_COUNT_STREAMS_OPEN);
     apr_atomic_dec32(&open_streams);
     return OK;
 }

@@ -93,14 +93,17 @@ static mcp_verdict_e validate_introspect(ask_t *a, const char *url,
                                          mcp_claims_t **pclaims,
                                          const char **pdesc)
 {
+    apr_time_t started;
     request_rec *r = a->r;
     mcp_dir_conf_t at = *a->dc;           /* the endpoint may be discovered */
     const char *err = NULL;
     apr_status_t rv;
 
     at.introspection_url = url;
+    started = apr_time_now();
     rv = mcp_introspect(pclaims, r->pool, &at, a->token, mcp_http_post,
                         mcp_http_client(), &err);
+    mcp_count_latency(apr_time_now() - started);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, MCPLOGNO(00501)
                       "introspection at %s failed (token fp=%s): %s", url,
@@ -142,9 +145,11 @@ static mcp_verdict_e validate(ask_t *a, mcp_claims_t **pclaims,
         e.verdict = MCP_INVALID_TOKEN;
     }
     else if (jwt) {
+        mcp_count(MCP_COUNT_VALIDATIONS_JWT);
         e.verdict = validate_jwt(a, url, pclaims, pdesc);
     }
     else {
+        mcp_count(MCP_COUNT_VALIDATIONS_INTROSPECTION);
         e.verdict = validate_introspect(a, url, pclaims, pdesc);
     }
     if (e.verdict == MCP_UNAVAILABLE) {
@@ -152,6 +157,8 @@ static mcp_verdict_e validate(ask_t *a, mcp_claims_t **pclaims,
     }
     e.reason = mcp_reason_of(*pdesc);
     e.claims = *pclaims;
+    /* only the claims that Require mcp-claim lines ask about */
+    mcp_claims_keep(*pclaims, r->pool, mcp_authz_claim_names());
     if (mcp_cache_encode(pbuf, plen, r->pool, &e, a->id, mcp_cache_secret())
         != APR_SUCCESS) {
         *pbuf = NULL;
@@ -205,13 +212,18 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
     if (fetch(&a, stored, &len) && from_bytes(&a, stored, len, &v, pclaims,
                                               pdesc)) {
         mcp_count(v == MCP_OK ? MCP_COUNT_HITS : MCP_COUNT_NEGATIVE_HITS);
+        apr_table_setn(r->notes, "mcp-auth-cache",
+                       v == MCP_OK ? "hit" : "negative-hit");
         return v;
     }
     mcp_count(MCP_COUNT_MISSES);
+    /* "wait" when another thread or process gave the verdict */
+    apr_table_setn(r->notes, "mcp-auth-cache", "miss");
 
     switch (mcp_flight_join(mcp_flight(), a.id, wait, r->pool, &res, &len)) {
     case MCP_FLIGHT_RESULT:
         mcp_count(MCP_COUNT_WAITS);
+        apr_table_setn(r->notes, "mcp-auth-cache", "wait");
         /* an empty result: the leader's verdict could not be encoded */
         if (len && from_bytes(&a, res, len, &v, pclaims, pdesc)) {
             return v;
@@ -246,6 +258,7 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
             break;
         case APR_EEXIST:
             if (wait_for_other(&a, mark, wait, stored, &len)) {
+                apr_table_setn(r->notes, "mcp-auth-cache", "wait");
                 mcp_flight_land(mcp_flight(), a.id, stored, len);
                 if (from_bytes(&a, stored, len, &v, pclaims, pdesc)) {
                     return v;
