@@ -14,6 +14,7 @@
 
 #include "mcp_cache.h"
 #include "mcp_claims.h"
+#include "mcp_digest.h"
 #include "mcp_policy.h"
 #include "mcp_util.h"
 
@@ -48,12 +49,11 @@ static void digest_list(EVP_MD_CTX *md, const apr_array_header_t *a)
 void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
                   const mcp_dir_conf_t *dc, const char *token)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned int n = 0;
+    EVP_MD_CTX *md = mcp_sha256_begin();
     int i;
 
     memset(id, 0, MCP_CACHE_ID_LEN);
-    if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+    if (md) {
         int v[3] = { mcp_conf_validation(dc), (int)mcp_conf_jwt_algs(dc),
                      mcp_conf_jwt_strict_typ(dc) };
 
@@ -72,9 +72,8 @@ void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
             digest_list(md, rule->implied);
         }
         digest_str(md, token);
-        EVP_DigestFinal_ex(md, id, &n);
+        mcp_sha256_final(md, id);
     }
-    EVP_MD_CTX_free(md);
     id[MCP_CACHE_ID_LEN - 1] = KIND_VERDICT;
 }
 
@@ -90,14 +89,8 @@ static int tag(unsigned char out[TAG_LEN], apr_pool_t *p,
                const unsigned char *id, const unsigned char *data,
                apr_size_t len, const unsigned char *secret)
 {
-    unsigned char *msg = apr_palloc(p, MCP_CACHE_ID_LEN + len);
-    size_t outlen = 0;
-
-    memcpy(msg, id, MCP_CACHE_ID_LEN);
-    memcpy(msg + MCP_CACHE_ID_LEN, data, len);
-    return EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret,
-                     MCP_CACHE_SECRET_LEN, msg, MCP_CACHE_ID_LEN + len, out,
-                     TAG_LEN, &outlen) != NULL && outlen == TAG_LEN;
+    return mcp_hmac_sha256(out, secret, MCP_CACHE_SECRET_LEN, id,
+                           MCP_CACHE_ID_LEN, data, len);
 }
 
 typedef struct {
@@ -185,17 +178,15 @@ const unsigned char *mcp_cache_unseal(apr_pool_t *p,
 void mcp_cache_doc_id(unsigned char id[MCP_CACHE_ID_LEN], const char *kind,
                       const char *url)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned int n = 0;
+    EVP_MD_CTX *md = mcp_sha256_begin();
 
     memset(id, 0, MCP_CACHE_ID_LEN);
-    if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+    if (md) {
         digest_str(md, "mcp_auth document v1");
         digest_str(md, kind);
         digest_str(md, url);
-        EVP_DigestFinal_ex(md, id, &n);
+        mcp_sha256_final(md, id);
     }
-    EVP_MD_CTX_free(md);
     id[MCP_CACHE_ID_LEN - 1] = KIND_DOCUMENT;
 }
 

@@ -5,6 +5,7 @@
 #include <apr_lib.h>
 #include <openssl/evp.h>
 
+#include "mcp_digest.h"
 #include "mcp_util.h"
 
 static int is_token68_char(int c)
@@ -71,18 +72,21 @@ mcp_verdict_e mcp_bearer_parse(const char **ptoken, apr_pool_t *p,
 
 const char *mcp_fingerprint(apr_pool_t *p, const char *s, apr_size_t len)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
+    static const char HEX[] = "0123456789abcdef";
+    unsigned char md[MCP_SHA256_LEN];
+    EVP_MD_CTX *ctx = mcp_sha256_begin();
     char *hex;
     int i;
 
-    if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL)) {
+    if (!ctx || !EVP_DigestUpdate(ctx, s, len) || !mcp_sha256_final(ctx, md)) {
         return "-";
     }
     hex = apr_palloc(p, 13);
     for (i = 0; i < 6; ++i) {
-        apr_snprintf(hex + 2 * i, 3, "%02x", md[i]);
+        hex[2 * i] = HEX[md[i] >> 4];
+        hex[2 * i + 1] = HEX[md[i] & 0x0f];
     }
+    hex[12] = '\0';
     return hex;
 }
 

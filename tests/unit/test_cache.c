@@ -6,7 +6,9 @@
 
 #include "mcp_cache.h"
 #include "mcp_claims.h"
+#include "mcp_digest.h"
 #include "mcp_test.h"
+#include "mcp_util.h"
 #include "mcp_util.h"
 
 #define NOW     apr_time_from_sec(1700000000)
@@ -80,6 +82,36 @@ static void cache_id_depends_on_token_and_verifier(void)
     c->client_id = "a";
     mcp_cache_id(i2, c, "bc");
     CU_ASSERT(memcmp(i1, i2, MCP_CACHE_ID_LEN) != 0);
+}
+
+static void cache_hmac_and_digest_match_known_vectors(void)
+{
+    /* RFC 4231 test case 2, the data split in two as tags are */
+    static const unsigned char want[MCP_SHA256_LEN] = {
+        0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24,
+        0x26, 0x08, 0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27,
+        0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43
+    };
+    unsigned char out[MCP_SHA256_LEN];
+    EVP_MD_CTX *md;
+    int i;
+
+    for (i = 0; i < 3; ++i) {      /* the thread's context is reused */
+        memset(out, 0, sizeof(out));
+        CU_ASSERT_TRUE(mcp_hmac_sha256(out, (const unsigned char *)"Jefe", 4,
+                                       "what do ya", 10,
+                                       " want for nothing?", 18));
+        CU_ASSERT_EQUAL(memcmp(out, want, sizeof(want)), 0);
+    }
+    /* SHA-256("abc") begins ba7816bf */
+    md = mcp_sha256_begin();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(md);
+    EVP_DigestUpdate(md, "abc", 3);
+    CU_ASSERT_TRUE(mcp_sha256_final(md, out));
+    CU_ASSERT_EQUAL(out[0], 0xba);
+    CU_ASSERT_EQUAL(out[3], 0xbf);
+    MCP_ASSERT_STR(mcp_fingerprint(mcp_test_pool(), "abc", 3), "ba7816bf8f01",
+                   "fingerprint");
 }
 
 static void cache_flight_id_differs_from_verdict_id(void)
@@ -289,6 +321,7 @@ void mcp_test_add_cache_suite(void)
 
     MCP_TEST(s, cache_id_depends_on_token_and_verifier);
     MCP_TEST(s, cache_flight_id_differs_from_verdict_id);
+    MCP_TEST(s, cache_hmac_and_digest_match_known_vectors);
     MCP_TEST(s, cache_entry_round_trips);
     MCP_TEST(s, cache_entry_rejects_other_secret_other_id_and_tampering);
     MCP_TEST(s, cache_entry_without_claims_encodes);
