@@ -258,7 +258,7 @@ unsigned mcp_conf_jwt_algs(const mcp_dir_conf_t *dc)
 
 int mcp_conf_jwt_strict_typ(const mcp_dir_conf_t *dc)
 {
-    return dc->jwt_strict_typ != 0;         /* unset: On */
+    return dc->jwt_strict_typ == 1;         /* unset: Off (see security.md) */
 }
 
 apr_interval_time_t mcp_conf_keys_refresh(const mcp_dir_conf_t *dc)

@@ -311,6 +311,18 @@ static int typ_is_access_token(const char *typ)
                    || !strcasecmp(typ, "application/at+jwt"));
 }
 
+/* What real providers put in typ of their access tokens: Keycloak and
+ * Entra ID "JWT", Okta its own media type, some none at all. Issuer,
+ * audience and signature already keep ID tokens and tokens for other
+ * APIs out; other JWT kinds (DPoP proofs, logout and event tokens) are
+ * still refused. */
+static int typ_is_lenient_access_token(const char *typ)
+{
+    return !typ || typ_is_access_token(typ) || !strcasecmp(typ, "JWT")
+           || !strcasecmp(typ, "application/jwt")
+           || !strcasecmp(typ, "application/okta-internal-at+jwt");
+}
+
 apr_status_t mcp_jwt_claims(mcp_claims_t **pclaims, apr_pool_t *p,
                             const mcp_jwt_t *jwt, int strict_typ,
                             apr_time_t now, apr_interval_time_t skew,
@@ -324,7 +336,8 @@ apr_status_t mcp_jwt_claims(mcp_claims_t **pclaims, apr_pool_t *p,
     c->via = MCP_VIA_JWT;
     *pclaims = NULL;
     *pdesc = mcp_reason_text(MCP_REASON_MALFORMED);
-    if (strict_typ && !typ_is_access_token(jwt->typ)) {
+    if (strict_typ ? !typ_is_access_token(jwt->typ)
+                   : !typ_is_lenient_access_token(jwt->typ)) {
         *pdesc = mcp_reason_text(MCP_REASON_JWT_TYPE);
         return APR_EGENERAL;
     }

@@ -30,10 +30,10 @@ const attacker = newKey('RS256');
 
 before(async () => {
   const [P] = await freePorts(1);
-  for (const n of ['auto', 'explicit', 'jwt', 'introspect', 'other', 'lax', 'es', 'exp', 'fi']) R[n] = `http://127.0.0.1:${P}/${n}/mcp`;
+  for (const n of ['auto', 'explicit', 'jwt', 'introspect', 'other', 'strict', 'es', 'exp', 'fi']) R[n] = `http://127.0.0.1:${P}/${n}/mcp`;
   as = suite.started(await startAuthServer({
     name: 'as-075', tokenFormat: 'jwt', shortTtl: SHORT_TTL,
-    resources: ['auto', 'explicit', 'jwt', 'introspect', 'other', 'lax', 'es', 'exp'].map((n) => R[n]),
+    resources: ['auto', 'explicit', 'jwt', 'introspect', 'other', 'strict', 'es', 'exp'].map((n) => R[n]),
   }));
   suite.addLogs(as.logFile);
   fault = suite.started(await startFaultAS({ resource: R.fi, documents: {} }));
@@ -70,7 +70,7 @@ ${loc('explicit', `MCPAuthDiscovery Off
 ${loc('jwt', 'MCPAuthValidation jwt')}
 ${loc('introspect', 'MCPAuthValidation introspect')}
 ${loc('other')}
-${loc('lax', 'MCPAuthJWTStrictType Off')}
+${loc('strict', 'MCPAuthJWTStrictType On')}
 ${loc('es', 'MCPAuthJWTAlgorithms ES256')}
 ${loc('exp', 'MCPAuthClockSkew 0')}
 ${loc('fi', `MCPAuthIssuer ${fault.url}`)}
@@ -276,16 +276,16 @@ test('a token for another resource → 401 "not issued for this resource"', asyn
   assertInitialized(await call('other', t));
 });
 
-test('typ "JWT", strict (default) → 401 "not a JWT access token"', async () => {
-  const strict = await token(R.auto, { client: 'test-cc-typjwt' });
-  assert.equal(decode(strict.token).header.typ, 'JWT');
-  assertInvalidToken(await call('auto', strict.token), R.auto, DESC.notJwtAccessToken);
+test('typ "JWT" (what Keycloak and Entra ID send) → 200 by default', async () => {
+  const lax = await token(R.auto, { client: 'test-cc-typjwt' });
+  assert.equal(decode(lax.token).header.typ, 'JWT');
+  assertInitialized(await call('auto', lax.token));
 });
 
-test('typ "JWT" with MCPAuthJWTStrictType Off → 200', async () => {
-  const lax = await token(R.lax, { client: 'test-cc-typjwt' });
-  assert.equal(decode(lax.token).header.typ, 'JWT');
-  assertInitialized(await call('lax', lax.token));
+test('typ "JWT" with MCPAuthJWTStrictType On (RFC 9068 4) → 401 "not a JWT access token"', async () => {
+  const strict = await token(R.strict, { client: 'test-cc-typjwt' });
+  assert.equal(decode(strict.token).header.typ, 'JWT');
+  assertInvalidToken(await call('strict', strict.token), R.strict, DESC.notJwtAccessToken);
 });
 
 test('MCPAuthJWTAlgorithms ES256: an RS256 token of the AS → 401 "signature not valid"', async () => {
@@ -311,8 +311,10 @@ test('fault issuer: typ application/at+jwt → 200', async () => {
   assertInitialized(await call('fi', fi(own.es, { header: { typ: 'application/at+jwt' } })));
 });
 
-test('fault issuer: typ absent, strict → 401 "not a JWT access token"', async () => {
-  assertInvalidToken(await call('fi', fi(own.es, { header: { typ: null } })), R.fi, DESC.notJwtAccessToken);
+test('fault issuer: typ absent or Okta\'s → 200; typ dpop+jwt (another kind of JWT) → 401 "not a JWT access token"', async () => {
+  assertInitialized(await call('fi', fi(own.es, { header: { typ: null } })));
+  assertInitialized(await call('fi', fi(own.es, { header: { typ: 'application/okta-internal-at+jwt' } })));
+  assertInvalidToken(await call('fi', fi(own.es, { header: { typ: 'dpop+jwt' } })), R.fi, DESC.notJwtAccessToken);
 });
 
 for (const [label, claims, desc] of [

@@ -671,17 +671,19 @@ add('client-id-and-azp', jws(header('RS256'),
                                     { azp: 'client-azp' })),
     valid(), 'client_id and azp: client_id wins');
 
-// typ
-for (const [name, typ, ok] of [['typ-application', 'application/at+jwt', 1],
-                               ['typ-upper', 'AT+JWT', 1],
-                               ['typ-application-mixed',
-                                'Application/At+Jwt', 1],
-                               ['typ-jwt', 'JWT', 0],
-                               ['typ-dpop', 'dpop+jwt', 0],
-                               ['typ-at-jwt-space', 'at+jwt ', 0],
-                               ['typ-missing', undefined, 0]]) {
+// typ: [name, typ, accepted when strict, accepted when lax (the default:
+// what real providers send)]
+for (const [name, typ, ok, lax] of [['typ-application', 'application/at+jwt', 1, 1],
+                                    ['typ-upper', 'AT+JWT', 1, 1],
+                                    ['typ-application-mixed',
+                                     'Application/At+Jwt', 1, 1],
+                                    ['typ-jwt', 'JWT', 0, 1],
+                                    ['typ-dpop', 'dpop+jwt', 0, 0],
+                                    ['typ-at-jwt-space', 'at+jwt ', 0, 0],
+                                    ['typ-missing', undefined, 0, 1]]) {
     add(name, jws(header('RS256', { typ }), claims(name)),
-        ok ? valid() : { ...claimsFail(D.jwtType), lax_desc: null },
+        ok ? valid() : lax ? { ...claimsFail(D.jwtType), lax_desc: null }
+                           : claimsFail(D.jwtType),
         typ === undefined ? 'no typ' : `typ "${typ}"`);
 }
 
