@@ -32,6 +32,7 @@ mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p)
     dc->max_list = MCP_UNSET;
     dc->audit_log = MCP_UNSET;
     dc->audit_args = MCP_UNSET;
+    dc->as_mirror = MCP_UNSET;
     dc->sessions = MCP_UNSET;
     dc->stream = MCP_UNSET;
     dc->stream_max = MCP_UNSET;
@@ -98,6 +99,7 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     MERGE_VAL(max_list);
     MERGE_VAL(audit_log);
     MERGE_VAL(audit_args);
+    MERGE_VAL(as_mirror);
     /* rules add up: a nested location adds to what it inherits */
     n->tool_rules = (add->tool_rules && base->tool_rules)
                     ? apr_array_append(p, base->tool_rules, add->tool_rules)
@@ -164,6 +166,11 @@ apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc)
 apr_off_t mcp_conf_max_list(const mcp_dir_conf_t *dc)
 {
     return dc->max_list != MCP_UNSET ? dc->max_list : MCP_DEFAULT_MAX_LIST;
+}
+
+int mcp_conf_as_mirror(const mcp_dir_conf_t *dc)
+{
+    return dc->as_mirror == 1;              /* unset: Off */
 }
 
 int mcp_conf_audit_log(const mcp_dir_conf_t *dc)

@@ -90,6 +90,7 @@ typedef struct mcp_dir_conf_t {
     /* the audit trail */
     int audit_log;
     apr_off_t audit_args;             /* bytes of arguments logged; 0: none */
+    int as_mirror;                    /* MCPAuthASMetadataMirror */
 } mcp_dir_conf_t;
 
 /* Everything protected on one server (virtual host): the section configs
@@ -115,6 +116,7 @@ apr_off_t mcp_conf_max_response(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_body(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_max_list(const mcp_dir_conf_t *dc);
 int mcp_conf_audit_log(const mcp_dir_conf_t *dc);
+int mcp_conf_as_mirror(const mcp_dir_conf_t *dc);
 apr_off_t mcp_conf_audit_args(const mcp_dir_conf_t *dc);
 int mcp_conf_sessions(const mcp_dir_conf_t *dc);
 /* The request header that carries the caller's sub (0), client_id (1) or

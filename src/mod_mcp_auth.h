@@ -231,6 +231,10 @@ apr_status_t mcp_keys_get(mcp_keyset_t **phandle, request_rec *r,
                           const mcp_dir_conf_t *dc, const char *url,
                           const char *kid);
 const mcp_jwks_t *mcp_keys_jwks(mcp_keyset_t *handle);
+/* The metadata document of dc's first issuer, as it published it (from
+ * the shared cache, else fetched, its issuer checked). */
+apr_status_t mcp_issuer_metadata(request_rec *r, const mcp_dir_conf_t *dc,
+                                 const char **pdoc, apr_size_t *plen);
 void mcp_keys_release(mcp_keyset_t *handle);
 
 /* mod_mcp_auth_verdict.c: one validation per token */

@@ -413,6 +413,12 @@ static const char *cmd_scope_implies(cmd_parms *cmd, void *dconf, int argc,
     return NULL;
 }
 
+static const char *cmd_as_mirror(cmd_parms *cmd, void *dconf, int flag)
+{
+    ((mcp_dir_conf_t *)dconf)->as_mirror = flag;
+    return NULL;
+}
+
 static const char *cmd_audit_log(cmd_parms *cmd, void *dconf, int flag)
 {
     ((mcp_dir_conf_t *)dconf)->audit_log = flag;
@@ -525,6 +531,9 @@ const command_rec mcp_cmds[] = {
         "largest tools/list answer of a proxied server that is filtered"),
     AP_INIT_TAKE_ARGV("MCPAuthScopeImplies", cmd_scope_implies, NULL, WHERE,
         "<scope> <implied scope> [...]: a broader scope implies narrower ones"),
+    AP_INIT_FLAG("MCPAuthASMetadataMirror", cmd_as_mirror, NULL, WHERE,
+        "serve the issuer's metadata at /.well-known/oauth-authorization-server"
+        " for clients of protocol 2025-03-26"),
     AP_INIT_FLAG("MCPAuditLog", cmd_audit_log, NULL, WHERE,
         "one error-log line (info) per tools/call"),
     AP_INIT_TAKE1("MCPAuditArguments", cmd_audit_args, NULL, WHERE,

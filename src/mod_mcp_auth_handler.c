@@ -127,6 +127,49 @@ int mcp_origin_check(request_rec *r, const mcp_dir_conf_t *dc)
     return OK;
 }
 
+#define AS_WELL_KNOWN "/.well-known/oauth-authorization-server"
+
+/* MCPAuthASMetadataMirror: the first issuer's metadata on the resource's
+ * own host, where clients of protocol 2025-03-26 look for it. Off by
+ * default: newer clients check that the issuer in it is the URL they
+ * fetched, which a copy on another origin never is. */
+static int as_mirror(request_rec *r, const apr_array_header_t *pubs)
+{
+    const mcp_published_t *pub = NULL;
+    const char *doc;
+    apr_size_t len;
+    int i;
+
+    for (i = 0; i < pubs->nelts && !pub; ++i) {
+        const mcp_published_t *p = &APR_ARRAY_IDX(pubs, i, mcp_published_t);
+        if (mcp_conf_as_mirror(p->dc)) {
+            pub = p;
+        }
+    }
+    if (!pub) {
+        return DECLINED;
+    }
+    apr_table_setn(r->headers_out, "Access-Control-Allow-Origin", "*");
+    if (r->method_number != M_GET) {
+        apr_table_setn(r->headers_out, "Allow", PRM_METHODS);
+        return mcp_respond(r, r->method_number == M_OPTIONS ? HTTP_NO_CONTENT
+                           : HTTP_METHOD_NOT_ALLOWED, NULL);
+    }
+    if (mcp_issuer_metadata(r, pub->dc, &doc, &len) != APR_SUCCESS) {
+        apr_table_setn(r->headers_out, "Retry-After",
+                       APR_STRINGIFY(MCP_RETRY_AFTER_SEC));
+        return mcp_respond(r, HTTP_SERVICE_UNAVAILABLE,
+                           "{\"error\":\"temporarily_unavailable\"}");
+    }
+    r->status = HTTP_OK;
+    ap_set_content_type(r, JSON_TYPE);
+    ap_set_content_length(r, len);
+    if (!r->header_only) {
+        ap_rwrite(doc, (int)len, r);
+    }
+    return OK;
+}
+
 /* RFC 9728 metadata for the resources of this virtual host. */
 static int prm_handler(request_rec *r, int lookup_uri)
 {
@@ -134,6 +177,10 @@ static int prm_handler(request_rec *r, int lookup_uri)
     const mcp_published_t *pub = NULL;
     int i;
 
+    if (!lookup_uri && !strcmp(r->uri, AS_WELL_KNOWN)
+        && (pubs = mcp_published(r)) != NULL) {
+        return as_mirror(r, pubs);
+    }
     if (lookup_uri || strncmp(r->uri, MCP_PRM_WELL_KNOWN,
                               sizeof(MCP_PRM_WELL_KNOWN) - 1) != 0
         || !(pubs = mcp_published(r)) || pubs->nelts == 0) {

@@ -151,7 +151,8 @@ static const char *doc_fetch(request_rec *r, const mcp_dir_conf_t *dc,
 /* --- metadata ------------------------------------------------------------ */
 
 static apr_status_t discover(request_rec *r, const mcp_dir_conf_t *dc,
-                             const char *issuer, metadata_t *out)
+                             const char *issuer, metadata_t *out,
+                             const char **pdoc, apr_size_t *pdlen)
 {
     const apr_array_header_t *urls = mcp_discovery_urls(r->pool, issuer);
     apr_interval_time_t refresh = mcp_conf_keys_refresh(dc);
@@ -194,7 +195,20 @@ static apr_status_t discover(request_rec *r, const mcp_dir_conf_t *dc,
     out->jwks_uri = md->jwks_uri;
     out->introspection = md->introspection_endpoint;
     out->fetched = fetched;
+    if (pdoc) {
+        *pdoc = doc;
+        *pdlen = len;
+    }
     return APR_SUCCESS;
+}
+
+apr_status_t mcp_issuer_metadata(request_rec *r, const mcp_dir_conf_t *dc,
+                                 const char **pdoc, apr_size_t *plen)
+{
+    metadata_t found;
+
+    return discover(r, dc, APR_ARRAY_IDX(dc->issuers, 0, const char *),
+                    &found, pdoc, plen);
 }
 
 /* Copy s into the process pool unless it is what old already says
@@ -226,7 +240,7 @@ apr_status_t mcp_endpoint(request_rec *r, const mcp_dir_conf_t *dc,
     }
     else {
         lock_off();
-        if (discover(r, dc, issuer, &found) != APR_SUCCESS) {
+        if (discover(r, dc, issuer, &found, NULL, NULL) != APR_SUCCESS) {
             if (!md) {
                 return APR_EGENERAL;
             }
