@@ -51,6 +51,56 @@ const char *mcp_resource_canonical(apr_pool_t *p, const char *uri,
                        u.query ? "?" : "", u.query ? u.query : "", NULL);
 }
 
+/* scheme ":" rest, RFC 3986 3.1 */
+static int has_scheme(const char *s)
+{
+    const char *c = s;
+
+    if (!apr_isalpha(*c)) {
+        return 0;
+    }
+    while (apr_isalnum(*c) || *c == '+' || *c == '-' || *c == '.') {
+        ++c;
+    }
+    return *c == ':' && c[1] != '\0';
+}
+
+static int is_guid(const char *s)
+{
+    int i;
+
+    for (i = 0; i < 36; ++i) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !apr_isxdigit(s[i])) {
+            return 0;
+        }
+    }
+    return s[36] == '\0';
+}
+
+const char *mcp_resource_audience_form(apr_pool_t *p, const char *aud,
+                                       const char **perr)
+{
+    const char *c;
+
+    if (!strncasecmp(aud, "http://", 7) || !strncasecmp(aud, "https://", 8)) {
+        return mcp_resource_canonical(p, aud, perr);
+    }
+    for (c = aud; *c; ++c) {
+        if (*c <= ' ' || *c > '~') {
+            *perr = "an audience must be visible ASCII";
+            return NULL;
+        }
+    }
+    if (c - aud > 2048 || !(has_scheme(aud) || is_guid(aud))) {
+        *perr = apr_psprintf(p, "\"%.64s\" is neither an absolute URI nor "
+                             "an application id (GUID)", aud);
+        return NULL;
+    }
+    *perr = NULL;
+    return aud;
+}
+
 const char *mcp_resource_origin(apr_pool_t *p, const char *resource)
 {
     apr_uri_t u;
@@ -105,7 +155,7 @@ int mcp_resource_audience_match(apr_pool_t *p, const apr_array_header_t *aud,
     }
     for (i = 0; aud && i < aud->nelts && i < MAX_AUD_ENTRIES; ++i) {
         const char *err, *a = APR_ARRAY_IDX(aud, i, const char *);
-        const char *c = mcp_resource_canonical(p, a, &err);
+        const char *c = a ? mcp_resource_audience_form(p, a, &err) : NULL;
 
         for (j = 0; c && j < accepted->nelts; ++j) {
             if (!strcmp(c, APR_ARRAY_IDX(accepted, j, const char *))) {

@@ -16,6 +16,13 @@
 const char *mcp_resource_canonical(apr_pool_t *p, const char *uri,
                                    const char **perr);
 
+/* How an audience is compared: http(s) URIs in canonical form; other
+ * absolute URIs (api://..., urn:...) and application ids (a GUID, as
+ * Entra ID v2 tokens carry) exactly as written. NULL with *perr for
+ * anything else. */
+const char *mcp_resource_audience_form(apr_pool_t *p, const char *aud,
+                                       const char **perr);
+
 /* The path at which the resource's metadata is served on its host
  * (RFC 9728 3.1: the well-known prefix inserted before the path), e.g.
  * "/.well-known/oauth-protected-resource/mcp". */

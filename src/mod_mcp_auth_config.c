@@ -56,7 +56,8 @@ static const char *cmd_resource_alias(cmd_parms *cmd, void *dconf,
                                       const char *arg)
 {
     mcp_dir_conf_t *dc = dconf;
-    const char *err, *canon = mcp_resource_canonical(cmd->pool, arg, &err);
+    const char *err, *canon = mcp_resource_audience_form(cmd->pool, arg,
+                                                         &err);
 
     if (!canon) {
         return named(cmd, err);

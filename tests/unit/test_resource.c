@@ -275,6 +275,41 @@ static void prm_document_escapes_strings(void)
         "escaped name");
 }
 
+static void resource_audiences_other_than_http_compare_exactly(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    static const struct { const char *in, *want; } cases[] = {
+        { "HTTPS://MCP.example.com:443", "https://mcp.example.com/" },
+        { "api://2f1a0b3c-1111-2222-3333-444455556666",
+          "api://2f1a0b3c-1111-2222-3333-444455556666" },
+        { "urn:example:mcp", "urn:example:mcp" },
+        { "2f1a0b3c-1111-2222-3333-444455556666",
+          "2f1a0b3c-1111-2222-3333-444455556666" },
+        { "mcp.example.com/mcp", NULL },      /* no scheme, no GUID */
+        { "account", NULL },
+        { "api:", NULL },
+        { "urn:a b", NULL },
+        { "2f1a0b3c-1111-2222-3333-44445555666", NULL },
+    };
+    const apr_array_header_t *accepted;
+    const char *err;
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+        MCP_ASSERT_STR(mcp_resource_audience_form(p, cases[i].in, &err),
+                       cases[i].want, cases[i].in);
+    }
+    accepted = mcp_test_strings(p, "https://mcp.example.com/mcp",
+                                "api://2f1a0b3c-1111-2222-3333-444455556666",
+                                NULL);
+    CU_ASSERT_TRUE(mcp_resource_audience_match(p, mcp_test_strings(p,
+                   "account", "api://2f1a0b3c-1111-2222-3333-444455556666",
+                   NULL), accepted));
+    CU_ASSERT_FALSE(mcp_resource_audience_match(p, mcp_test_strings(p,
+                    "API://2f1a0b3c-1111-2222-3333-444455556666", NULL),
+                    accepted));
+}
+
 void mcp_test_add_resource_suite(void)
 {
     CU_pSuite s = mcp_test_suite("resource");
@@ -285,6 +320,7 @@ void mcp_test_add_resource_suite(void)
     MCP_TEST(s, resource_origin_is_scheme_host_port);
     MCP_TEST(s, resource_audience_match_compares_canonical_forms);
     MCP_TEST(s, resource_audience_match_looks_at_64_entries);
+    MCP_TEST(s, resource_audiences_other_than_http_compare_exactly);
     MCP_TEST(s, prm_document_has_fixed_member_order);
     MCP_TEST(s, prm_document_leaves_out_absent_members);
     MCP_TEST(s, prm_document_escapes_strings);
