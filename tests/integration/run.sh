@@ -28,9 +28,20 @@ export MCP_IT_TMP
 echo "integration: logs in $MCP_IT_TMP (removed after a passing run unless MCP_IT_KEEP=1)" >&2
 
 # Every Apache of the run loads the same copy of the module, even if it is
-# rebuilt meanwhile.
-cp .libs/mod_mcp_auth.so "$MCP_IT_TMP/mod_mcp_auth.so" || fail "cannot copy the module"
+# rebuilt meanwhile.  MCP_IT_MODULE: another build (the ASan one).
+# MCP_IT_ASAN=1: Apache runs with libasan preloaded and sanitizer reports
+# go to $MCP_IT_TMP/sanitizer/; any report fails the run.
+cp "${MCP_IT_MODULE:-.libs/mod_mcp_auth.so}" "$MCP_IT_TMP/mod_mcp_auth.so" \
+  || fail "cannot copy the module"
 export MCP_MODULE_SO="$MCP_IT_TMP/mod_mcp_auth.so"
+if [ -n "${MCP_IT_ASAN:-}" ]; then
+  MCP_IT_ASAN_LIB=$(gcc -print-file-name=libasan.so)
+  [ -f "$MCP_IT_ASAN_LIB" ] || fail "libasan.so not found (gcc -print-file-name)"
+  export MCP_IT_ASAN_LIB
+  # Apache's children run as www-data: they write their reports here
+  mkdir -m 1777 "$MCP_IT_TMP/sanitizer" || fail "mkdir sanitizer"
+  echo "integration: ASan+UBSan build, reports in $MCP_IT_TMP/sanitizer/" >&2
+fi
 
 if [ $# -gt 0 ]; then
   files=("$@")            # paths relative to the repository root
@@ -46,6 +57,17 @@ node --test --test-concurrency=1 --test-timeout=60000 \
   --test-reporter=tap --test-reporter-destination="$tap" \
   "${files[@]}"
 rc=$?
+
+if [ -n "${MCP_IT_ASAN:-}" ]; then
+  reports=$(ls "$MCP_IT_TMP"/sanitizer/report.* 2>/dev/null)
+  if [ -n "$reports" ]; then
+    echo "integration: sanitizer reports:" >&2
+    for f in $reports; do echo "--- $f" >&2; head -60 "$f" >&2; done
+    rc=1
+  else
+    echo "integration: no sanitizer report" >&2
+  fi
+fi
 
 # End the log with node's own summary lines.
 if [ -s "$tap" ]; then

@@ -16,6 +16,20 @@ import { MODULE_SO, REPO, makeRunDir, track, stopChild, waitForPort, sleep, chil
 const APACHE = '/usr/sbin/apache2';
 const MODDIR = '/usr/lib/apache2/modules';
 
+// Apache's environment: with MCP_IT_ASAN (run.sh), libasan preloaded and
+// the reports of both sanitizers written to files run.sh checks.  Leak
+// detection stays off: Apache frees its pools at exit, not its globals.
+function apacheEnv() {
+  if (!process.env.MCP_IT_ASAN_LIB) return process.env;
+  const log = path.join(process.env.MCP_IT_TMP, 'sanitizer', 'report');
+  return {
+    ...process.env,
+    LD_PRELOAD: process.env.MCP_IT_ASAN_LIB,
+    ASAN_OPTIONS: `detect_leaks=0:log_path=${log}:abort_on_error=0:allocator_may_return_null=1`,
+    UBSAN_OPTIONS: `print_stacktrace=1:log_path=${log}`,
+  };
+}
+
 // GET over a connection of its own (no keep-alive pool): { status, text }.
 function getOnNewConnection(url, timeoutMs = 10000) {
   return new Promise((resolve, reject) => {
@@ -139,7 +153,7 @@ export async function startApache({ name, ports, body, mpm, modules, mpmConfig, 
   const out = openSync(path.join(run, 'stdout.log'), 'a');
   // Not detached: setsid then makes Apache a session leader without forking,
   // so child.pid is Apache's PID (the one in the PidFile).
-  const child = spawn('setsid', [APACHE, '-f', conf, '-DFOREGROUND'], { stdio: ['ignore', out, out] });
+  const child = spawn('setsid', [APACHE, '-f', conf, '-DFOREGROUND'], { stdio: ['ignore', out, out], env: apacheEnv() });
   closeSync(out);
   track(child.pid, `apache ${name}`, { group: true });
   const httpd = {
@@ -238,7 +252,7 @@ export function configTest({ name, body, ports = [1], modules, exampleTools }) {
   const conf = path.join(run, 'httpd.conf');
   writeFileSync(conf, renderConfig({ run, ports, body, logLevel: 'warn', modules, exampleTools }), { mode: 0o644 });
   return new Promise((resolve) => {
-    const child = spawn(APACHE, ['-t', '-f', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(APACHE, ['-t', '-f', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: apacheEnv() });
     let output = '';
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });
