@@ -44,6 +44,13 @@ mcp_dir_conf_t *mcp_dir_conf_create(apr_pool_t *p)
     return dc;
 }
 
+static apr_array_header_t *add_up(apr_pool_t *p, apr_array_header_t *base,
+                                  apr_array_header_t *add)
+{
+    return (base && add) ? apr_array_append(p, base, add)
+                         : add ? add : base;
+}
+
 mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
                                    const mcp_dir_conf_t *add)
 {
@@ -101,12 +108,8 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     MERGE_VAL(audit_args);
     MERGE_VAL(as_mirror);
     /* rules add up: a nested location adds to what it inherits */
-    n->tool_rules = (add->tool_rules && base->tool_rules)
-                    ? apr_array_append(p, base->tool_rules, add->tool_rules)
-                    : add->tool_rules ? add->tool_rules : base->tool_rules;
-    n->scope_implies = (add->scope_implies && base->scope_implies)
-        ? apr_array_append(p, base->scope_implies, add->scope_implies)
-        : add->scope_implies ? add->scope_implies : base->scope_implies;
+    n->tool_rules = add_up(p, base->tool_rules, add->tool_rules);
+    n->scope_implies = add_up(p, base->scope_implies, add->scope_implies);
 
     /* accepted audiences follow the resource and aliases they come from */
     if (add->resource || add->aliases) {
