@@ -102,12 +102,17 @@ unsigned char *mcp_session_encode(apr_pool_t *p, const mcp_session_t *s,
                           secret, plen);
 }
 
+/* A time in microseconds, or -1. Bounded before the conversion: a double
+ * beyond the range of apr_time_t does not convert (undefined behaviour),
+ * and times are added to (idle timeouts) without overflowing. */
+#define MAX_TIME 4e18
+
 static apr_time_t time_member(const cJSON *o, const char *name)
 {
     const cJSON *m = mcp_json_get(o, name);
 
-    return cJSON_IsNumber(m) && m->valuedouble >= 0 ? (apr_time_t)
-           m->valuedouble : -1;
+    return cJSON_IsNumber(m) && m->valuedouble >= 0
+           && m->valuedouble <= MAX_TIME ? (apr_time_t)m->valuedouble : -1;
 }
 
 apr_status_t mcp_session_decode(mcp_session_t **ps, apr_pool_t *p,

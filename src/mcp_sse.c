@@ -76,7 +76,7 @@ apr_size_t mcp_sse_event_len(const char *buf, apr_size_t len)
 }
 
 const char *mcp_sse_event_data(apr_pool_t *p, const char *ev,
-                               apr_size_t len)
+                               apr_size_t len, apr_size_t *pdlen)
 {
     apr_size_t pos = 0, n, vlen;
     const char *line, *v;
@@ -99,6 +99,7 @@ const char *mcp_sse_event_data(apr_pool_t *p, const char *ev,
     if (out) {
         out[olen] = '\0';
     }
+    *pdlen = olen;
     return out;
 }
 

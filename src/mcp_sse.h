@@ -11,10 +11,11 @@
  * that ends it, or 0 when no event is complete yet. */
 apr_size_t mcp_sse_event_len(const char *buf, apr_size_t len);
 
-/* The data of an event: its data lines joined with LF; NULL when it has
- * no data field (a comment, or only id/event/retry). */
+/* The data of an event: its data lines joined with LF, *pdlen bytes
+ * (NUL-terminated too, but it may hold NUL bytes: use *pdlen); NULL when
+ * it has no data field (a comment, or only id/event/retry). */
 const char *mcp_sse_event_data(apr_pool_t *p, const char *ev,
-                               apr_size_t len);
+                               apr_size_t len, apr_size_t *pdlen);
 
 /* The event with its data replaced by `data` (one line): its other
  * fields in their order, then "data: <data>", then the blank line. */

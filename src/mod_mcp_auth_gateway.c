@@ -258,12 +258,16 @@ static apr_status_t out_sse(ap_filter_t *f, out_t *o, apr_bucket_brigade *bb)
     }
     apr_brigade_cleanup(bb);
     while ((n = mcp_sse_event_len(o->pend + used, o->pend_len - used))) {
-        const char *ev = o->pend + used, *data, *text = NULL;
-        data = mcp_sse_event_data(r->pool, ev, n);
-        if (!data || !*data) {
+        const char *ev = o->pend + used, *data = NULL, *text = NULL;
+        apr_size_t dlen = 0;
+        /* a NUL byte ends the text early for whoever reads it as a C
+         * string, this filter included: such an event is not sent */
+        int nul = memchr(ev, 0, n) != NULL;
+        if (!nul && (!(data = mcp_sse_event_data(r->pool, ev, n, &dlen))
+                     || dlen == 0)) {
             text = apr_pstrmemdup(r->pool, ev, n);    /* nothing to check */
         }
-        else if ((text = filtered(r, o, data, strlen(data))) != NULL) {
+        else if (!nul && (text = filtered(r, o, data, dlen)) != NULL) {
             text = text == data ? apr_pstrmemdup(r->pool, ev, n)
                                 : mcp_sse_event_with_data(r->pool, ev, n,
                                                           text);
@@ -271,7 +275,7 @@ static apr_status_t out_sse(ap_filter_t *f, out_t *o, apr_bucket_brigade *bb)
         else {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, MCPLOGNO(01004)
                           "proxied tools/list stream: an event whose data "
-                          "is not JSON was dropped");
+                          "is not JSON (or holds a NUL byte) was dropped");
         }
         if (text) {
             APR_BRIGADE_INSERT_TAIL(out, apr_bucket_pool_create(text,

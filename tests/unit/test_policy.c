@@ -191,12 +191,18 @@ static void sse_event_data_is_read_and_replaced(void)
     const char *ev = "id: 7\r\nevent: message\r\ndata: {\"a\":\r\ndata:1}\r\n"
                      ": comment\r\n\r\n";
     const char *out;
+    apr_size_t dlen;
 
-    MCP_ASSERT_STR(mcp_sse_event_data(p, ev, strlen(ev)), "{\"a\":\n1}",
+    MCP_ASSERT_STR(mcp_sse_event_data(p, ev, strlen(ev), &dlen), "{\"a\":\n1}",
                    "two data lines");
-    MCP_ASSERT_STR(mcp_sse_event_data(p, "data\n\n", 6), "", "bare data");
-    MCP_ASSERT_STR(mcp_sse_event_data(p, "id: 1\n\n", 7), NULL, "no data");
-    MCP_ASSERT_STR(mcp_sse_event_data(p, "datax: 1\n\n", 10), NULL,
+    MCP_ASSERT_INT(dlen, 8, "its length");
+    MCP_ASSERT_STR(mcp_sse_event_data(p, "data\n\n", 6, &dlen), "", "bare data");
+    MCP_ASSERT_STR(mcp_sse_event_data(p, "id: 1\n\n", 7, &dlen), NULL, "no data");
+    /* a NUL byte in the data is kept, and counted */
+    MCP_ASSERT_STR(mcp_sse_event_data(p, "data: a\0b\n\n", 11, &dlen), "a",
+                   "NUL: as a C string");
+    MCP_ASSERT_INT(dlen, 3, "NUL: the length counts past it");
+    MCP_ASSERT_STR(mcp_sse_event_data(p, "datax: 1\n\n", 10, &dlen), NULL,
                    "datax is another field");
     out = mcp_sse_event_with_data(p, ev, strlen(ev), "{\"b\":2}");
     MCP_ASSERT_STR(out, "id: 7\nevent: message\n: comment\ndata: {\"b\":2}\n\n",
