@@ -348,6 +348,9 @@ apr_status_t mcp_jwt_claims(mcp_claims_t **pclaims, apr_pool_t *p,
     if (!c->client_id) {
         c->client_id = opt_string(pl, "azp", &bad);
     }
+    if (!c->client_id) {
+        c->client_id = opt_string(pl, "cid", &bad);      /* Okta */
+    }
     c->exp = date_claim(pl, "exp");
     c->nbf = date_claim(pl, "nbf");
     c->iat = date_claim(pl, "iat");

@@ -59,10 +59,10 @@ apr_status_t mcp_jwt_verify(const mcp_jwt_t *jwt, const mcp_jwks_t *jwks,
 /* The claims of a verified token for mcp_claims_check: iss and exp are
  * required, aud is a string or an array of strings, scopes come from
  * "scope" (a string) or "scp" (a string or an array), the client from
- * client_id (else azp). typ must be at+jwt or application/at+jwt (any
- * case) when strict_typ; otherwise JWT, application/jwt, Okta's
- * application/okta-internal-at+jwt or no typ pass too, any other kind of
- * JWT does not. iat must not be in the future beyond skew. The
+ * client_id (else azp, else Okta's cid). typ must be at+jwt or
+ * application/at+jwt (any case) when strict_typ; otherwise JWT,
+ * application/jwt, Okta's application/okta-internal-at+jwt or no typ pass
+ * too, any other kind of JWT does not. iat must not be in the future beyond skew. The
  * claims' token_type stays NULL. On failure *pdesc is one of the fixed
  * reasons of mcp_claims.h (safe to send to the client). */
 apr_status_t mcp_jwt_claims(mcp_claims_t **pclaims, apr_pool_t *p,
