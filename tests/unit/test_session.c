@@ -85,6 +85,33 @@ static void session_record_round_trips_and_is_sealed(void)
     }
 }
 
+/* Found by fuzzing (tests/fuzz/crashes/cache-session-time-overflow.bin):
+ * an authentic record whose times do not fit apr_time_t is malformed. */
+static void session_record_with_out_of_range_times_is_refused(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    unsigned char id[MCP_CACHE_ID_LEN], *buf;
+    static const char *const records[] = {
+        "{\"owner\":\"a\",\"version\":\"2025-06-18\",\"created\":1e300,"
+        "\"used\":1}",
+        "{\"owner\":\"a\",\"version\":\"2025-06-18\",\"created\":1,"
+        "\"used\":9.3e18}",
+        "{\"owner\":\"a\",\"version\":\"2025-06-18\",\"created\":-1,"
+        "\"used\":1}",
+    };
+    mcp_session_t *out;
+    apr_size_t len, i;
+
+    mcp_session_cache_id(id, "abcdefghijklmnopqrstuv");
+    for (i = 0; i < sizeof(records) / sizeof(records[0]); ++i) {
+        buf = mcp_cache_seal(p, id, (const unsigned char *)records[i],
+                             strlen(records[i]), SECRET, &len);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+        CU_ASSERT_NOT_EQUAL(mcp_session_decode(&out, p, buf, len, id, SECRET),
+                            APR_SUCCESS);
+    }
+}
+
 static void session_log_levels_are_ranked(void)
 {
     MCP_ASSERT_INT(mcp_log_level_rank("debug"), 0, "debug");
@@ -103,5 +130,6 @@ void mcp_test_add_session_suite(void)
     MCP_TEST(s, session_ids_are_visible_ascii_and_checked);
     MCP_TEST(s, session_owner_tells_users_apart);
     MCP_TEST(s, session_record_round_trips_and_is_sealed);
+    MCP_TEST(s, session_record_with_out_of_range_times_is_refused);
     MCP_TEST(s, session_log_levels_are_ranked);
 }
