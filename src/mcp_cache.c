@@ -270,6 +270,14 @@ static const char *get_str(reader_t *r, apr_pool_t *p)
     return s;
 }
 
+/* Absent, or a time the parsers could have produced (up to the year
+ * 9999): later arithmetic on it (skew, TTL) cannot overflow. */
+static int time_ok(apr_time_t t)
+{
+    return t == MCP_TIME_ABSENT
+           || (t >= 0 && t <= apr_time_from_sec(APR_INT64_C(253402300799)));
+}
+
 apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
                               const unsigned char *buf, apr_size_t len,
                               const unsigned char id[MCP_CACHE_ID_LEN],
@@ -311,7 +319,8 @@ apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
         || (e->verdict != MCP_OK && e->verdict != MCP_INVALID_TOKEN
             && e->verdict != MCP_INSUFFICIENT_SCOPE)
         || (e->verdict == MCP_OK) != (e->reason == MCP_REASON_NONE)
-        || e->reason >= MCP_REASON_COUNT || c->via > MCP_VIA_INTROSPECTION) {
+        || e->reason >= MCP_REASON_COUNT || c->via > MCP_VIA_INTROSPECTION
+        || !time_ok(c->exp) || !time_ok(c->nbf)) {
         *perr = "malformed entry";
         return APR_EGENERAL;
     }

@@ -213,6 +213,44 @@ static void cache_entry_rejects_other_secret_other_id_and_tampering(void)
 
 /* A token refused before its claims were read has none: its verdict is
  * still stored (negative caching). */
+/* Found by fuzzing (tests/fuzz/crashes/cache-entry-*-exp-overflow.bin):
+ * an authentic entry whose exp or nbf no parser could have produced is
+ * malformed, so that adding the skew or computing a TTL cannot overflow. */
+static void cache_entry_with_out_of_range_times_is_refused(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    unsigned char id[MCP_CACHE_ID_LEN], *buf;
+    static const apr_time_t bad[] = {
+        APR_INT64_MAX, APR_INT64_MIN, -2,
+        apr_time_from_sec(APR_INT64_C(253402300800))
+    };
+    mcp_cache_entry_t *in, *out;
+    const char *err;
+    apr_size_t len, i;
+
+    mcp_cache_id(id, conf(p, "https://mcp.example.com/mcp"), "tok");
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); ++i) {
+        in = entry(p, MCP_OK, MCP_REASON_NONE, bad[i]);
+        CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
+                              APR_SUCCESS);
+        CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
+                                             &err), APR_SUCCESS);
+        in = entry(p, MCP_OK, MCP_REASON_NONE, NOW + SEC(60));
+        in->claims->nbf = bad[i];
+        CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
+                              APR_SUCCESS);
+        CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
+                                             &err), APR_SUCCESS);
+    }
+    /* the year 9999 and absent times are fine */
+    in = entry(p, MCP_OK, MCP_REASON_NONE,
+               apr_time_from_sec(APR_INT64_C(253402300799)));
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
+                          APR_SUCCESS);
+    CU_ASSERT_EQUAL(mcp_cache_decode(&out, p, buf, len, id, SECRET, &err),
+                    APR_SUCCESS);
+}
+
 static void cache_entry_without_claims_encodes(void)
 {
     apr_pool_t *p = mcp_test_pool();
@@ -323,6 +361,7 @@ void mcp_test_add_cache_suite(void)
     MCP_TEST(s, cache_flight_id_differs_from_verdict_id);
     MCP_TEST(s, cache_hmac_and_digest_match_known_vectors);
     MCP_TEST(s, cache_entry_round_trips);
+    MCP_TEST(s, cache_entry_with_out_of_range_times_is_refused);
     MCP_TEST(s, cache_entry_rejects_other_secret_other_id_and_tampering);
     MCP_TEST(s, cache_entry_without_claims_encodes);
     MCP_TEST(s, cache_entry_too_large_is_refused);
