@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential pkg-config apache2 apache2-dev libapr1-dev
       libaprutil1-dev libssl-dev libcjson-dev libcurl4-openssl-dev
-      libcunit1-dev curl openssl valgrind memcached redis-server)
+      libcunit1-dev curl openssl valgrind memcached redis-server
+      clang wrk)
 # Node.js 20+ for the authorization server and the MCP SDK client; the
 # machines here have it, Debian's own nodejs (18) is the fallback.
 command -v node >/dev/null && command -v npm >/dev/null || PKGS+=(nodejs npm)
