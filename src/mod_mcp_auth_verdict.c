@@ -201,7 +201,11 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
                           const char **pdesc)
 {
     ask_t a = { r, dc, token, { 0 } };
-    apr_interval_time_t wait = mcp_conf_timeout(dc) + apr_time_from_msec(500);
+    /* as long as the leader may take: with discovery, two metadata URLs
+     * before the key set or the introspection endpoint is asked */
+    apr_interval_time_t wait = (mcp_conf_discovery(dc) ? 3 : 1)
+                               * mcp_conf_timeout(dc)
+                               + apr_time_from_msec(500);
     unsigned char mark[MCP_CACHE_ID_LEN], stored[MCP_CACHE_MAX_ENTRY], *buf;
     const unsigned char *res;
     apr_size_t len;
