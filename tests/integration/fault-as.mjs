@@ -23,17 +23,25 @@
 //   huge        HTTP 200 with a valid 10 MiB JSON document
 //   activestr   HTTP 200 with "active":"true" (a string)
 //   redirect    HTTP 302 to redirectTo (must never be followed)
+//   drip        HTTP 200 with an `ok` document, but the whole answer (status
+//               line, headers, body) one byte every dripMs (200 ms): a
+//               server that is slow, not silent
+//   slow        ok, answered after slowMs (300 ms)
 //
 // Issuer mode (for local JWT validation): `documents` maps GET paths to JSON
 // documents it serves (its metadata, its JWK Set, ...), each either a value
-// (200, application/json) or { status, body, contentType }.  With documents
-// (even {}), a GET of any other path is 404; without, nothing changes.  The
-// map can be replaced at any time (fault.documents = {...}).
+// (200, application/json) or { status, body, contentType }, or a fault:
+// { fault: 'hang' } (accept, never answer) or { fault: 'drip', body }
+// (the answer one byte every dripMs).  With documents (even {}), a GET of
+// any other path is 404; without, nothing changes.  The map can be replaced
+// at any time (fault.documents = {...}).
 //
 // Every request is recorded (method, path, headers, raw body, parsed form)
-// in `requests`.  As a program (node tests/integration/fault-as.mjs) it
-// listens on FAULT_PORT with FAULT_RESOURCE / FAULT_REDIRECT and answers
-// GET /_requests with that record.
+// in `requests`, with `at` (when it arrived) and `closedAt` (when its
+// connection closed; undefined while it is open).  As a program (node
+// tests/integration/fault-as.mjs) it listens on FAULT_PORT with
+// FAULT_RESOURCE / FAULT_REDIRECT and answers GET /_requests with that
+// record.
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 
@@ -67,6 +75,25 @@ function claims(kind, { issuer, resource }) {
   }
 }
 
+// Write a whole HTTP answer to the socket one byte every `ms`, bypassing
+// node's response object; stops when the peer closes the connection.
+function drip(socket, status, contentType, text, ms) {
+  const head = `HTTP/1.1 ${status} ${status === 200 ? 'OK' : 'Status'}\r\ncontent-type: ${contentType}\r\n`
+    + `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n`;
+  const bytes = Buffer.from(head + text);
+  let i = 0;
+  const timer = setInterval(() => {
+    if (socket.destroyed || i >= bytes.length) {
+      clearInterval(timer);
+      if (!socket.destroyed) socket.end();
+      return;
+    }
+    socket.write(bytes.subarray(i, i + 1));
+    i += 1;
+  }, ms);
+  socket.once('close', () => clearInterval(timer));
+}
+
 export function behaviourOf(path, token) {
   const m = /^\/b\/([^/?]+)/.exec(path);
   if (m) return m[1];
@@ -75,10 +102,17 @@ export function behaviourOf(path, token) {
 
 // resourceByPath: { '/introspect/x': 'http://…/x/mcp' } for several protected
 // Locations that share this fake AS; other paths get `resource`.
-export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, resourceByPath = {}, issuer, redirectTo, documents } = {}) {
+// dripMs: the pace of `drip` answers; slowMs: the delay of `slow` ones.
+export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, resourceByPath = {}, issuer, redirectTo, documents, dripMs = 200, slowMs = 300 } = {}) {
   const requests = [];
   const sockets = new Set();
-  const state = { resource, resourceByPath, issuer, redirectTo, documents };
+  const state = { resource, resourceByPath, issuer, redirectTo, documents, dripMs, slowMs };
+  // Record a request; closedAt is set when its connection closes.
+  const bySocket = new WeakMap();       // socket -> its records
+  const record = (req, rec) => {
+    requests.push(rec);
+    bySocket.get(req.socket)?.push(rec);
+  };
   const stateFor = (pathname) => ({ ...state, resource: state.resourceByPath[pathname] ?? state.resource });
 
   const server = http.createServer((req, res) => {
@@ -95,7 +129,14 @@ export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, res
       const form = Object.fromEntries(new URLSearchParams(body));
       if (req.method === 'GET' && state.documents && !url.pathname.startsWith('/b/')) {
         const doc = state.documents[url.pathname];
-        requests.push({ method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, body, form, kind: doc === undefined ? 'not-found' : 'document', at: Date.now(), remotePort: req.socket.remotePort });
+        const fault = doc && typeof doc === 'object' && typeof doc.fault === 'string' ? doc.fault : undefined;
+        record(req, { method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, body, form, kind: doc === undefined ? 'not-found' : (fault ? `document-${fault}` : 'document'), at: Date.now(), remotePort: req.socket.remotePort });
+        if (fault === 'hang') return; // keep the connection open, answer never
+        if (fault === 'drip') {
+          const content = doc.body ?? {};
+          drip(req.socket, doc.status ?? 200, doc.contentType ?? 'application/json', typeof content === 'string' ? content : JSON.stringify(content), state.dripMs);
+          return;
+        }
         const { status = 200, body: content, contentType = 'application/json' } = doc === undefined
           ? { status: 404, body: { error: 'not_found' } }
           : (doc && typeof doc === 'object' && 'body' in doc ? doc : { body: doc });
@@ -105,7 +146,7 @@ export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, res
         return;
       }
       const kind = behaviourOf(url.pathname, form.token);
-      requests.push({ method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, body, form, kind, at: Date.now(), remotePort: req.socket.remotePort });
+      record(req, { method: req.method, path: url.pathname, query: url.search, headers: { ...req.headers }, body, form, kind, at: Date.now(), remotePort: req.socket.remotePort });
       const json = (status, obj) => {
         const text = typeof obj === 'string' ? obj : JSON.stringify(obj);
         res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -126,6 +167,13 @@ export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, res
         }
         case 'activestr':
           return json(200, { ...claims('ok', stateFor(url.pathname)), active: 'true' });
+        case 'slow': {
+          const answer = claims('ok', stateFor(url.pathname));
+          setTimeout(() => { if (!res.destroyed) json(200, answer); }, state.slowMs);
+          return;
+        }
+        case 'drip':
+          return drip(req.socket, 200, 'application/json', JSON.stringify(claims('ok', stateFor(url.pathname))), state.dripMs);
         case 'redirect':
           res.writeHead(302, { location: state.redirectTo ?? 'http://127.0.0.1:9/', 'content-length': 0 });
           return res.end();
@@ -134,7 +182,15 @@ export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, res
       }
     });
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    bySocket.set(s, []);
+    s.on('close', () => {
+      sockets.delete(s);
+      const at = Date.now();
+      for (const rec of bySocket.get(s) ?? []) rec.closedAt = at;
+    });
+  });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -151,6 +207,8 @@ export async function startFaultAS({ host = '127.0.0.1', port = 0, resource, res
     set resourceByPath(v) { state.resourceByPath = v; },
     set redirectTo(v) { state.redirectTo = v; },
     set documents(v) { state.documents = v; },
+    set dripMs(v) { state.dripMs = v; },
+    set slowMs(v) { state.slowMs = v; },
     get documents() { return state.documents; },
     // Recorded GETs of a path (documents mode).
     getsOf(p) { return requests.filter((r) => r.method === 'GET' && r.path === p); },
