@@ -52,7 +52,9 @@ export async function startAuthServer({ name = 'as', resources, port, shortTtl =
   const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
   // Up once the metadata answers (the port opens a hair earlier).
   const ready = async () => {
-    await waitForPort(port, { alive: () => child.exitCode === null, what: `authserver ${name}` });
+    // node and oidc-provider take a second or two to start, much more on
+    // a busy machine
+    await waitForPort(port, { timeoutMs: 30000, alive: () => child.exitCode === null, what: `authserver ${name}` });
     const meta = await fetch(as.metadataUrl);
     if (meta.status !== 200) throw new Error(`authserver metadata answered ${meta.status}`);
   };
