@@ -52,6 +52,8 @@ const apr_array_header_t *mcp_published(request_rec *r);
 
 /* mod_mcp_auth_authn.c */
 void mcp_authn_register_hooks(apr_pool_t *p);
+/* 1 when r is under AuthType MCP. */
+int mcp_is_ours(request_rec *r);
 /* Answer a verdict: its status, WWW-Authenticate challenge (naming
  * `scope`, or NULL for the location's scopes) and JSON body. */
 int mcp_deny(request_rec *r, const mcp_dir_conf_t *dc, mcp_verdict_e v,

@@ -15,13 +15,6 @@
 
 #define MAX_TOOLS_NOTE 512      /* tool names of a batch, joined */
 
-static int is_ours(request_rec *r)
-{
-    const char *type = ap_auth_type(r);
-
-    return type && !strcasecmp(type, MCP_AUTH_TYPE);
-}
-
 void mcp_audit_message(request_rec *r, const mcp_dir_conf_t *dc,
                        const mcp_body_t *body)
 {
@@ -82,7 +75,7 @@ static int log_transaction(request_rec *r)
     const mcp_dir_conf_t *dc;
     const char *sid, *tool, *args, *reason;
 
-    if (!is_ours(r)) {
+    if (!mcp_is_ours(r)) {
         return DECLINED;
     }
     sid = apr_table_get(r->headers_in, "Mcp-Session-Id");

@@ -18,7 +18,7 @@
 
 #define FORM_PEEK_BYTES 8192
 
-static int is_ours(request_rec *r)
+int mcp_is_ours(request_rec *r)
 {
     const char *type = ap_auth_type(r);
 
@@ -36,14 +36,14 @@ static int is_preflight(request_rec *r)
  * through to the handler without authentication. */
 static int access_checker_ex(request_rec *r)
 {
-    return (is_ours(r) && is_preflight(r)) ? OK : DECLINED;
+    return (mcp_is_ours(r) && is_preflight(r)) ? OK : DECLINED;
 }
 
 /* Fail closed: with AuthType MCP every other request is authenticated,
  * even where an inherited "Require all granted" would not ask for it. */
 static int force_authn(request_rec *r)
 {
-    return (is_ours(r) && !is_preflight(r)) ? OK : DECLINED;
+    return (mcp_is_ours(r) && !is_preflight(r)) ? OK : DECLINED;
 }
 
 /* RFC 6750 2.2: a form-encoded body may carry the token. MCP never posts
@@ -208,7 +208,7 @@ static int check_authn(request_rec *r)
     mcp_verdict_e v;
     int status;
 
-    if (!is_ours(r)) {
+    if (!mcp_is_ours(r)) {
         return DECLINED;
     }
     dc = mcp_dir_conf(r);
@@ -293,7 +293,7 @@ static int fixups(request_rec *r)
     const mcp_dir_conf_t *dc;
     int i;
 
-    if (!is_ours(r)) {
+    if (!mcp_is_ours(r)) {
         return DECLINED;
     }
     dc = mcp_dir_conf(r);

@@ -32,13 +32,6 @@ const apr_array_header_t *mcp_authz_claim_names(void)
     return claim_names;
 }
 
-static int is_ours(request_rec *r)
-{
-    const char *type = ap_auth_type(r);
-
-    return type && !strcasecmp(type, MCP_AUTH_TYPE);
-}
-
 /* ---- Require mcp-scope ------------------------------------------------- */
 
 static const char *scope_parse(cmd_parms *cmd, const char *line,
@@ -72,7 +65,7 @@ static authz_status scope_check(request_rec *r, const char *line,
     if (!r->user) {
         return AUTHZ_DENIED_NO_USER;
     }
-    if (!is_ours(r)) {
+    if (!mcp_is_ours(r)) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MCPLOGNO(01201)
                       "Require mcp-scope needs AuthType MCP");
         return AUTHZ_GENERAL_ERROR;
@@ -171,7 +164,7 @@ static authz_status claim_check(request_rec *r, const char *line,
     if (!r->user) {
         return AUTHZ_DENIED_NO_USER;
     }
-    if (!is_ours(r)) {
+    if (!mcp_is_ours(r)) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MCPLOGNO(01203)
                       "Require mcp-claim needs AuthType MCP");
         return AUTHZ_GENERAL_ERROR;
@@ -225,7 +218,7 @@ static void authz_answer(request_rec *r)
     const char *scope, *desc, *hdr;
     int status = r->status;
 
-    if (!is_ours(r) || !r->user || apr_table_get(r->notes, "mcp-json-error")
+    if (!mcp_is_ours(r) || !r->user || apr_table_get(r->notes, "mcp-json-error")
         || (status != HTTP_UNAUTHORIZED && status != HTTP_FORBIDDEN)
         || (!apr_table_get(r->notes, NOTE_FAILED)
             && !apr_table_get(r->notes, NOTE_SCOPE))) {

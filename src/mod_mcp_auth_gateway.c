@@ -348,9 +348,7 @@ static apr_status_t gateway_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 
 static int is_proxied(request_rec *r)
 {
-    const char *type = ap_auth_type(r);
-
-    return type && !strcasecmp(type, MCP_AUTH_TYPE) && r->user
+    return mcp_is_ours(r) && r->user
            && r->filename && !strncmp(r->filename, "proxy:", 6);
 }
 
