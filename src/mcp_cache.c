@@ -1,8 +1,9 @@
 /* mcp_cache.c: verdict cache keys, entries and TTL policy.
  *
- * Entry layout, version 1 (integers big-endian):
- *   'M' 1 | verdict u8 | reason u8 | exp i64 | nbf i64 (usec, -1 absent)
- *   | sub | client_id | iss | scope (str) | n u8 | n x aud (str)
+ * Entry layout, version 3 (integers big-endian):
+ *   'M' 3 | verdict u8 | reason u8 | until i64 | exp i64 | nbf i64 (usec,
+ *   -1 absent) | sub | client_id | iss | scope (str) | n u8 | n x aud (str)
+ *   | via u8 | kept (str)
  *   | HMAC-SHA256(secret, id || everything before) (32 bytes)
  *   str = length u16 (0xffff: absent) + bytes (no NUL)
  */
@@ -18,7 +19,7 @@
 #include "mcp_policy.h"
 #include "mcp_util.h"
 
-#define VERSION   2
+#define VERSION   3
 #define TAG_LEN   32
 #define NO_STR    0xffff
 #define MAX_AUD   32
@@ -207,6 +208,7 @@ apr_status_t mcp_cache_encode(unsigned char **pbuf, apr_size_t *plen,
     put_u8(&w, VERSION);
     put_u8(&w, (unsigned)e->verdict);
     put_u8(&w, (unsigned)e->reason);
+    put_i64(&w, e->until);
     put_i64(&w, c->exp);
     put_i64(&w, c->nbf);
     put_str(&w, c->sub);
@@ -302,6 +304,7 @@ apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
     e->claims = c = mcp_claims_create(p);
     e->verdict = (mcp_verdict_e)get_u8(&r);
     e->reason = (int)get_u8(&r);
+    e->until = get_i64(&r);
     c->exp = get_i64(&r);
     c->nbf = get_i64(&r);
     c->sub = get_str(&r, p);
@@ -320,7 +323,8 @@ apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
             && e->verdict != MCP_INSUFFICIENT_SCOPE)
         || (e->verdict == MCP_OK) != (e->reason == MCP_REASON_NONE)
         || e->reason >= MCP_REASON_COUNT || c->via > MCP_VIA_INTROSPECTION
-        || !time_ok(c->exp) || !time_ok(c->nbf)) {
+        || !time_ok(c->exp) || !time_ok(c->nbf)
+        || e->until == MCP_TIME_ABSENT || !time_ok(e->until)) {
         *perr = "malformed entry";
         return APR_EGENERAL;
     }

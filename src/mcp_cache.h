@@ -20,6 +20,8 @@ typedef struct mcp_cache_entry_t {
     mcp_verdict_e verdict;   /* MCP_OK, MCP_INVALID_TOKEN, MCP_INSUFFICIENT_SCOPE */
     int reason;              /* mcp_reason_e, MCP_REASON_NONE for MCP_OK */
     mcp_claims_t *claims;    /* sub, client_id, iss, scopes, aud, exp, nbf */
+    apr_time_t until;        /* when every cache must drop it: the time it
+                              * was stored plus mcp_cache_ttl() */
 } mcp_cache_entry_t;
 
 /* The id of the verdict on token by the verifier dc: SHA-256 over the

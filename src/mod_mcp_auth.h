@@ -151,6 +151,7 @@ int mcp_policy_enforce(request_rec *r, const mcp_dir_conf_t *dc,
 typedef enum {
     MCP_COUNT_HITS,
     MCP_COUNT_NEGATIVE_HITS,
+    MCP_COUNT_LOCAL_HITS,               /* of those, from the memo */
     MCP_COUNT_MISSES,
     MCP_COUNT_VALIDATIONS,
     MCP_COUNT_ERRORS,
@@ -197,7 +198,11 @@ void mcp_count_latency(apr_interval_time_t took);
 const char *mcp_cmd_cache(cmd_parms *cmd, void *dconf, const char *arg);
 const char *mcp_cmd_cache_secret(cmd_parms *cmd, void *dconf,
                                  const char *arg);
+const char *mcp_cmd_cache_local(cmd_parms *cmd, void *dconf,
+                                const char *arg);
 void mcp_cache_register_hooks(apr_pool_t *p);
+/* This process's memo of verdicts (NULL when off). */
+struct mcp_memo_t *mcp_memo(void);
 int mcp_cache_enabled(void);
 /* 1 when the cache failed in this process within the last seconds. */
 int mcp_cache_troubled(void);

@@ -5,7 +5,11 @@
  * provider found and instance created in check_config (so "apache2 -t"
  * sees bad values); global mutex (only for providers that need one) and
  * init in post_config; mutex re-attached in child_init. Locks are taken
- * only around in-memory providers, never around a network call. */
+ * only around in-memory providers, never around a network call.
+ *
+ * In front of it, each child keeps a memo of recent verdicts (mcp_memo,
+ * MCPAuthCacheLocalEntries), so that a hit takes neither the global mutex
+ * nor a round trip to memcache or redis. */
 #include <string.h>
 
 #include "apr_atomic.h"
@@ -20,15 +24,19 @@
 #include <openssl/evp.h>
 
 #include "mod_mcp_auth.h"
+#include "mcp_memo.h"
+#include "mcp_parse.h"
 
 #define MUTEX_TYPE   "mcp-auth-cache"   /* "Mutex <mech> mcp-auth-cache" */
 #define NAMESPACE    "mcpauth"          /* shared by every server */
 #define DEFAULT_SPEC "shmcb"
 #define WARN_EVERY   apr_time_from_sec(10)
+#define DEFAULT_LOCAL 1024              /* MCPAuthCacheLocalEntries */
 
 /* Set while the configuration is read; reset in pre_config. */
 static const char *spec;
 static const char *passphrase;
+static int local_entries = -1;
 
 /* The current generation. */
 static const ap_socache_provider_t *provider;
@@ -37,6 +45,9 @@ static apr_global_mutex_t *mutex;
 static unsigned char secret[MCP_CACHE_SECRET_LEN];
 static apr_time_t last_warning;
 static apr_time_t last_trouble;
+
+/* Each child's own. */
+static mcp_memo_t *memo;
 
 const char *mcp_cmd_cache(cmd_parms *cmd, void *dconf, const char *arg)
 {
@@ -61,6 +72,24 @@ const char *mcp_cmd_cache_secret(cmd_parms *cmd, void *dconf, const char *arg)
     }
     passphrase = arg;
     return NULL;
+}
+
+const char *mcp_cmd_cache_local(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    apr_off_t n;
+
+    if (!err && (err = mcp_parse_size(cmd->pool, arg, 0, MCP_MEMO_MAX_SLOTS,
+                                      &n)) == NULL) {
+        local_entries = (int)n;
+        return NULL;
+    }
+    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+}
+
+mcp_memo_t *mcp_memo(void)
+{
+    return memo;
 }
 
 const unsigned char *mcp_cache_secret(void)
@@ -201,6 +230,8 @@ apr_status_t mcp_socache_add(request_rec *r, const unsigned char *id,
 static int pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
     spec = passphrase = NULL;
+    local_entries = -1;
+    memo = NULL;
     provider = NULL;
     instance = NULL;
     mutex = NULL;
@@ -302,18 +333,27 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
 
 static void child_init(apr_pool_t *p, server_rec *s)
 {
+    int entries = local_entries < 0 ? DEFAULT_LOCAL : local_entries;
     apr_status_t rv;
 
-    if (!mutex) {
-        return;
+    if (mutex) {
+        rv = apr_global_mutex_child_init(&mutex,
+                                         apr_global_mutex_lockfile(mutex), p);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, MCPLOGNO(00411)
+                         "cannot attach the verdict cache mutex; cache off "
+                         "in this process");
+            instance = NULL;
+        }
     }
-    rv = apr_global_mutex_child_init(&mutex, apr_global_mutex_lockfile(mutex),
-                                     p);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, MCPLOGNO(00411)
-                     "cannot attach the verdict cache mutex; cache off in "
-                     "this process");
-        instance = NULL;
+    /* the memo is a copy of what the shared cache holds: without the
+     * shared cache (MCPAuthCache none) nothing is kept at all */
+    if (instance && entries > 0
+        && (rv = mcp_memo_create(&memo, p, entries)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, MCPLOGNO(00412)
+                     "cannot create the local verdict memo; every hit "
+                     "goes to the shared cache");
+        memo = NULL;
     }
 }
 

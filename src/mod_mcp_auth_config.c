@@ -504,6 +504,8 @@ const command_rec mcp_cmds[] = {
         "shmcb[:args] | memcache:host:port | redis:host:port | none"),
     AP_INIT_TAKE1("MCPAuthCacheSecret", mcp_cmd_cache_secret, NULL,
         RSRC_CONF, "passphrase that authenticates shared cache entries"),
+    AP_INIT_TAKE1("MCPAuthCacheLocalEntries", mcp_cmd_cache_local, NULL,
+        RSRC_CONF, "verdicts each child keeps in its own memory (0: none)"),
     AP_INIT_TAKE1("MCPAuthCacheMaxTTL", cmd_cache_max_ttl, NULL, WHERE,
         "longest time a valid token's verdict is reused"),
     AP_INIT_TAKE1("MCPAuthCacheNegativeTTL", cmd_cache_neg_ttl, NULL, WHERE,

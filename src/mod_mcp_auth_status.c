@@ -13,7 +13,8 @@
 #include "mod_mcp_auth.h"
 
 static const char *const COUNTER_NAMES[MCP_COUNTER_COUNT] = {
-    "MCPAuthCacheHits", "MCPAuthCacheNegativeHits", "MCPAuthCacheMisses",
+    "MCPAuthCacheHits", "MCPAuthCacheNegativeHits", "MCPAuthCacheLocalHits",
+    "MCPAuthCacheMisses",
     "MCPAuthValidations", "MCPAuthCacheErrors", "MCPAuthFlightWaits",
     "MCPAuthJWKSFetches", "MCPAuthMetadataFetches", "MCPAuthRequests",
     "MCPAuthDenied400", "MCPAuthDenied401", "MCPAuthDenied403",

@@ -1,5 +1,6 @@
 /* mod_mcp_auth_verdict.c: one validation per token. The verdict on a
- * token comes, in this order, from the shared cache; from a validation of
+ * token comes, in this order, from this process's memo (mcp_memo) or the
+ * shared cache; from a validation of
  * the same token already running in this process (mcp_flight) or in
  * another one (a marker in the shared cache); or from validating it here,
  * after which it is stored for the others. Cache trouble falls back to
@@ -12,6 +13,7 @@
 #include "mcp_claims.h"
 #include "mcp_introspect.h"
 #include "mcp_jwt.h"
+#include "mcp_memo.h"
 #include "mcp_util.h"
 
 #define POLL_INTERVAL apr_time_from_msec(10)
@@ -23,10 +25,11 @@ typedef struct {
     unsigned char id[MCP_CACHE_ID_LEN];
 } ask_t;
 
-/* Entry bytes -> verdict at this moment. 0 when the bytes are unusable. */
+/* Entry bytes -> verdict at now. 0 when the bytes are unusable; *puntil
+ * (if asked) is when the caches drop the entry. */
 static int from_bytes(ask_t *a, const unsigned char *buf, apr_size_t len,
                       mcp_verdict_e *pv, mcp_claims_t **pclaims,
-                      const char **pdesc)
+                      const char **pdesc, apr_time_t now, apr_time_t *puntil)
 {
     mcp_cache_entry_t *e;
     const char *err;
@@ -36,17 +39,43 @@ static int from_bytes(ask_t *a, const unsigned char *buf, apr_size_t len,
         mcp_cache_warn(a->r, err);
         return 0;
     }
-    *pv = mcp_cache_verdict(e, a->dc, apr_time_now(), pdesc);
+    *pv = mcp_cache_verdict(e, a->dc, now, pdesc);
     *pclaims = e->claims;
+    if (puntil) {
+        *puntil = e->until;
+    }
     return 1;
 }
 
-/* The stored entry of this token, if any, into buf (MCP_CACHE_MAX_ENTRY
- * bytes). */
+/* The entry the shared cache holds for this token, if any, into buf
+ * (MCP_CACHE_MAX_ENTRY bytes). */
 static int fetch(ask_t *a, unsigned char *buf, apr_size_t *plen)
 {
     *plen = MCP_CACHE_MAX_ENTRY;
     return mcp_socache_get(a->r, a->id, buf, plen) == APR_SUCCESS;
+}
+
+/* The stored verdict on this token: from the memo, else from the shared
+ * cache (then kept in the memo). An entry past its `until` is no verdict,
+ * whatever a cache that counts in whole seconds still holds. */
+static int lookup(ask_t *a, unsigned char *buf, apr_size_t *plen,
+                  mcp_verdict_e *pv, mcp_claims_t **pclaims,
+                  const char **pdesc)
+{
+    apr_time_t now = apr_time_now(), until;
+
+    *plen = MCP_CACHE_MAX_ENTRY;
+    if (mcp_memo_get(mcp_memo(), a->id, now, buf, plen)) {
+        mcp_count(MCP_COUNT_LOCAL_HITS);
+        return from_bytes(a, buf, *plen, pv, pclaims, pdesc, now, NULL);
+    }
+    if (!fetch(a, buf, plen)
+        || !from_bytes(a, buf, *plen, pv, pclaims, pdesc, now, &until)
+        || now >= until) {
+        return 0;
+    }
+    mcp_memo_put(mcp_memo(), a->id, buf, *plen, until, now);
+    return 1;
 }
 
 /* A local JWT verdict: parse, keys, signature, then the claims. */
@@ -127,6 +156,8 @@ static mcp_verdict_e validate(ask_t *a, mcp_claims_t **pclaims,
               || (mode == MCP_VALIDATE_AUTO && mcp_jwt_looks_like(a->token));
     const char *url = NULL;
     mcp_cache_entry_t e;
+    apr_interval_time_t ttl;
+    apr_time_t now;
 
     *pbuf = NULL;
     *pclaims = mcp_claims_create(r->pool);
@@ -159,14 +190,16 @@ static mcp_verdict_e validate(ask_t *a, mcp_claims_t **pclaims,
     e.claims = *pclaims;
     /* only the claims that Require mcp-claim lines ask about */
     mcp_claims_keep(*pclaims, r->pool, mcp_authz_claim_names());
+    now = apr_time_now();
+    ttl = mcp_cache_ttl(a->dc, &e, now);
+    e.until = now + ttl;
     if (mcp_cache_encode(pbuf, plen, r->pool, &e, a->id, mcp_cache_secret())
         != APR_SUCCESS) {
         *pbuf = NULL;
         mcp_cache_warn(r, "encoding a verdict (entry too large)");
     }
-    else {
-        mcp_socache_set(r, a->id, *pbuf, *plen,
-                        mcp_cache_ttl(a->dc, &e, apr_time_now()));
+    else if (mcp_socache_set(r, a->id, *pbuf, *plen, ttl) == APR_SUCCESS) {
+        mcp_memo_put(mcp_memo(), a->id, *pbuf, *plen, e.until, now);
     }
     return e.verdict;
 }
@@ -213,8 +246,7 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
     int marked = 0;
 
     mcp_cache_id(a.id, dc, token);
-    if (fetch(&a, stored, &len) && from_bytes(&a, stored, len, &v, pclaims,
-                                              pdesc)) {
+    if (lookup(&a, stored, &len, &v, pclaims, pdesc)) {
         mcp_count(v == MCP_OK ? MCP_COUNT_HITS : MCP_COUNT_NEGATIVE_HITS);
         apr_table_setn(r->notes, "mcp-auth-cache",
                        v == MCP_OK ? "hit" : "negative-hit");
@@ -229,7 +261,8 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
         mcp_count(MCP_COUNT_WAITS);
         apr_table_setn(r->notes, "mcp-auth-cache", "wait");
         /* an empty result: the leader's verdict could not be encoded */
-        if (len && from_bytes(&a, res, len, &v, pclaims, pdesc)) {
+        if (len && from_bytes(&a, res, len, &v, pclaims, pdesc,
+                              apr_time_now(), NULL)) {
             return v;
         }
         return validate(&a, pclaims, pdesc, &buf, &len);
@@ -253,8 +286,7 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
             marked = 1;
             /* another process may have stored its verdict and dropped
              * its marker between our miss and our marker */
-            if (fetch(&a, stored, &len)
-                && from_bytes(&a, stored, len, &v, pclaims, pdesc)) {
+            if (lookup(&a, stored, &len, &v, pclaims, pdesc)) {
                 mcp_socache_del(r, mark);
                 mcp_flight_land(mcp_flight(), a.id, stored, len);
                 return v;
@@ -264,7 +296,8 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
             if (wait_for_other(&a, mark, wait, stored, &len)) {
                 apr_table_setn(r->notes, "mcp-auth-cache", "wait");
                 mcp_flight_land(mcp_flight(), a.id, stored, len);
-                if (from_bytes(&a, stored, len, &v, pclaims, pdesc)) {
+                if (from_bytes(&a, stored, len, &v, pclaims, pdesc,
+                               apr_time_now(), NULL)) {
                     return v;
                 }
                 return validate(&a, pclaims, pdesc, &buf, &len);

@@ -88,6 +88,7 @@ static void entry(apr_pool_t *p, const unsigned char *sealed, apr_size_t len)
                && same_str(e2->claims->kept, e->claims->kept), "strings");
     FUZZ_CHECK(e2->claims->exp == e->claims->exp
                && e2->claims->nbf == e->claims->nbf
+               && e2->until == e->until
                && e2->claims->via == e->claims->via
                && e2->claims->active == e->claims->active, "numbers");
     FUZZ_CHECK(!strcmp(mcp_scopes_join(p, e2->claims->scopes),

@@ -74,7 +74,7 @@ static void cache_round_trip(apr_pool_t *p, mcp_claims_t *c,
     unsigned char id[MCP_CACHE_ID_LEN], *buf = NULL;
     apr_size_t len = 0;
     mcp_cache_entry_t e = { v, v == MCP_OK ? MCP_REASON_NONE
-                                           : mcp_reason_of(desc), c };
+                                           : mcp_reason_of(desc), c, 0 };
     mcp_cache_entry_t *out = NULL;
     const char *err = NULL;
     int i;

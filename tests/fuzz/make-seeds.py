@@ -225,8 +225,10 @@ def pstr(s):
     return struct.pack(">H", len(s)) + s
 
 
-def entry(verdict, reason, exp, nbf, sub, cid, iss, scopes, aud, via, kept):
-    b = b"M\x02" + bytes([verdict, reason]) + struct.pack(">qq", exp, nbf)
+def entry(verdict, reason, exp, nbf, sub, cid, iss, scopes, aud, via, kept,
+          until=1700000160000000):
+    b = b"M\x03" + bytes([verdict, reason])
+    b += struct.pack(">qqq", until, exp, nbf)
     b += pstr(sub) + pstr(cid) + pstr(iss) + pstr(scopes)
     b += bytes([len(aud)]) + b"".join(pstr(a) for a in aud)
     b += bytes([via]) + pstr(kept)
@@ -243,6 +245,10 @@ put("cache", "aud-33", entry(0, 0, 1, 1, "s", None, None, "", ["a"] * 33, 1,
                              None))
 put("cache", "version-1", b"M\x01" + entry(0, 0, 1, 1, "s", None, None, "",
                                            [], 1, None)[2:])
+put("cache", "version-2", b"M\x02" + entry(0, 0, 1, 1, "s", None, None, "",
+                                           [], 1, None)[10:])
+put("cache", "until-absent", entry(0, 0, 1, 1, "s", None, None, "", [], 1,
+                                   None, until=-1))
 put("cache", "session", js({"owner": '"iss" "sub"', "version": "2025-11-25",
                             "created": 1700000000000000,
                             "used": 1700000100000000, "level": "info"}))

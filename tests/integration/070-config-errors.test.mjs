@@ -7,6 +7,7 @@ import { configTest, assertModuleBuilt } from './lib/apache.mjs';
 
 // Everything https, so that MCPAuthAllowHTTP is not needed.
 const GOOD = {
+  global: '',
   allowHttp: '',
   resource: 'MCPAuthResource https://mcp.example.com/mcp',
   issuer: 'MCPAuthIssuer https://auth.example.com',
@@ -17,6 +18,7 @@ const GOOD = {
 };
 
 const body = (o) => `
+${o.global}
 ${o.allowHttp}
 <Location /mcp>
   AuthType MCP
@@ -60,7 +62,17 @@ const CASES = [
   ['MCPAuthRequireScope', 'a scope with a double quote', { scope: `MCPAuthRequireScope 'bad"scope'` }],
   ['MCPAuthIssuer', 'a protected resource without MCPAuthIssuer', { issuer: '' }],
   ['MCPAuthAllowHTTP', 'a flag that is neither On nor Off', { allowHttp: 'MCPAuthAllowHTTP maybe' }],
+  ['MCPAuthCacheLocalEntries', 'more entries than the memo allows', { global: 'MCPAuthCacheLocalEntries 70000' }],
+  ['MCPAuthCacheLocalEntries', 'a number of entries that is not a number', { global: 'MCPAuthCacheLocalEntries many' }],
+  ['MCPAuthCacheLocalEntries', 'the memo size inside a Location (server config only)', { extra: 'MCPAuthCacheLocalEntries 10' }],
 ];
+
+test('MCPAuthCacheLocalEntries 0 (memo off) and 65536 pass apache2 -t', async () => {
+  for (const [i, n] of [0, 65536].entries()) {
+    const { code, output } = await configTest({ name: `memo${i}`, body: body({ ...GOOD, global: `MCPAuthCacheLocalEntries ${n}` }) });
+    assert.equal(code, 0, output);
+  }
+});
 
 test('the unchanged configuration passes apache2 -t', async () => {
   assertModuleBuilt();

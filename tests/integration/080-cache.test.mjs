@@ -2,7 +2,8 @@
 // mpm_event (2 processes) and mpm_prefork (4 children): one token is
 // introspected once however many processes and connections carry it,
 // positive verdicts end at the token's exp, negative verdicts are kept
-// MCPAuthCacheNegativeTTL and per Location, errors are never kept, and a
+// MCPAuthCacheNegativeTTL and per Location (the per-process memo in front
+// of shmcb included), errors are never kept, and a
 // graceful restart under load loses no request.  Introspection calls are
 // counted at the authorization servers themselves (GET /_test/introspections
 // of dev/authserver.mjs, the fault AS's request record).
@@ -210,6 +211,21 @@ test('an inactive token (MCPAuthCacheNegativeTTL 5s): 20 requests → 1 introspe
   await sleep(Math.max(0, t0 + 6500 - Date.now()));
   assertAllInvalid([await post(R.neg, t)], R.neg, DESC.inactive);
   assert.equal(await as.introspectionsOf(t), 2, 'introspections after the negative TTL passed');
+});
+
+test('the memo: a token used again in a process is served from its memo, not the shared cache (at most one shared hit per process)', async () => {
+  const { token: t } = await token(R.a);
+  const before = await counters(ev);
+  const results = await load(R.a, t, { total: 100, concurrency: 4, keepAlive: 10 });
+  assertAll200(results, 100);
+  assert.equal(await as.introspectionsOf(t), 1, 'introspections of the token at the AS');
+  const d = delta(await counters(ev), before);
+  assert.equal(d.hits + d.misses, 100, `counters: ${JSON.stringify(d)}`);
+  // the validating process filled its memo when it stored the verdict;
+  // any other process reads the shared cache once, then its memo
+  const children = childPids(ev.pidFilePid()).length;
+  assert.ok(d.localHits >= d.hits - children, `${d.localHits} memo hits of ${d.hits} hits with ${children} processes: ${JSON.stringify(d)}`);
+  assert.ok(d.localHits > 0, `counters: ${JSON.stringify(d)}`);
 });
 
 test('errors are never cached: the AS answers 500 → 5 requests, 5 × 503, 5 introspection attempts', async () => {

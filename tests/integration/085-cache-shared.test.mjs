@@ -1,8 +1,8 @@
 // The verdict cache shared by several servers: two Apaches with one
 // memcached (and, separately, one redis-server) and the same
 // MCPAuthCacheSecret share verdicts; an entry written with another secret is
-// not used; memcached going away costs no request, and caching comes back
-// with it.  Also the startup errors of the cache directives.  Introspection
+// not used; memcached going away costs no request (verdicts already in a
+// process's memo are still served from it), and caching comes back with it.  Also the startup errors of the cache directives.  Introspection
 // calls are counted at the authorization server (GET /_test/introspections).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -108,6 +108,8 @@ for (const [kind, a, b] of [['memcached', 'mcA', 'mcB'], ['redis-server', 'rdA',
     const d = delta(await counters(B), beforeB);
     assert.ok(d.hits >= 1, `B's counters: ${JSON.stringify(d)}`);
     assert.equal(d.hits, 5, `B's counters: ${JSON.stringify(d)}`);
+    // one round trip to the shared cache; then B's own memo
+    assert.ok(d.localHits >= 4, `B's counters: ${JSON.stringify(d)}`);
     assert.equal(d.validations, 0, `B's counters: ${JSON.stringify(d)}`);
     assert.deepEqual(cacheWarnings(A.errorLog()).concat(cacheWarnings(B.errorLog())), [], 'no cache trouble');
   });
@@ -130,8 +132,8 @@ test('an entry written with another MCPAuthCacheSecret is not used: B re-validat
 });
 
 // Last of the memcached tests: it stops memcached.
-test('memcached stopped: requests still succeed (validated directly, MCP004 warnings); restarted: caching works again', async () => {
-  const A = H.mcA;
+test('memcached stopped: requests still succeed (new tokens validated directly, MCP004 warnings; a token in the memo served from it); restarted: caching works again', async () => {
+  const A = H.mcA; const B = H.mcB;
   const t = await token(RM);
   assertAll200(await sequential(A.url, t, 3), 'before');
   assert.equal(await as.introspectionsOf(t), 1, 'introspections while memcached runs');
@@ -139,30 +141,45 @@ test('memcached stopped: requests still succeed (validated directly, MCP004 warn
   const mark = A.mark();
   const before = await counters(A);
   await mc.stop();
-  const down = await sequential(A.url, t, 5);
+  const fresh = await token(RM);
+  const down = await sequential(A.url, fresh, 5);
   assertAll200(down, 'memcached down');
-  const during = await as.introspectionsOf(t);
-  assert.ok(during > 1, `introspections while memcached is down: ${during} (no direct validation)`);
+  const during = await as.introspectionsOf(fresh);
+  assert.ok(during > 1, `introspections of a new token while memcached is down: ${during} (no direct validation)`);
   const d = delta(await counters(A), before);
   assert.ok(d.errors >= 1, `counters: ${JSON.stringify(d)}`);
   const warnings = cacheWarnings(A.errorLogSince(mark));
   assert.ok(warnings.length >= 1, `no warn line with an MCP004xx tag:\n${A.errorLogSince(mark).split('\n').filter((l) => !/:trace\d\]/.test(l)).slice(0, 40).join('\n')}`);
+  // the verdict A already held stays in its memo until its own time
+  assertAll200(await sequential(A.url, t, 3), 'a known token, memcached down');
+  assert.equal(await as.introspectionsOf(t), 1, 'introspections of the token in the memo while memcached is down');
 
   await mc.start();
   // apr_memcache retries a dead server after about 5 s: poll up to 15 s for
-  // two requests in a row that cause at most one introspection.
+  // two requests in a row with a token that cause at most one introspection
+  // (the store reached memcached, and with it the memo).
+  const again = await token(RM);
   const end = Date.now() + 15000;
   let cached = false;
   while (!cached && Date.now() < end) {
-    const n0 = await as.introspectionsOf(t);
-    assertAll200(await sequential(A.url, t, 2), 'after the restart of memcached');
-    cached = (await as.introspectionsOf(t)) - n0 <= 1;
+    const n0 = await as.introspectionsOf(again);
+    assertAll200(await sequential(A.url, again, 2), 'after the restart of memcached');
+    cached = (await as.introspectionsOf(again)) - n0 <= 1;
     if (!cached) await sleep(500);
   }
   assert.ok(cached, 'caching did not resume within 15 s of the restart of memcached');
-  const n1 = await as.introspectionsOf(t);
-  assertAll200(await sequential(A.url, t, 5), 'cached again');
-  assert.equal(await as.introspectionsOf(t), n1, 'no introspection once the entry is back in memcached');
+  // The entry is in memcached itself: B, which never saw the token, uses
+  // it once its own connection to memcached is back (same 5 s retry).
+  // While it is not, B's stores fail too and its memo stays empty, so a
+  // request of B without an introspection can only come from memcached.
+  let fromMemcached = false;
+  while (!fromMemcached && Date.now() < end + 10000) {
+    const n0 = await as.introspectionsOf(again);
+    assertAll200(await sequential(B.url, again, 1), 'B, after the restart of memcached');
+    fromMemcached = (await as.introspectionsOf(again)) === n0;
+    if (!fromMemcached) await sleep(500);
+  }
+  assert.ok(fromMemcached, 'B never read the entry from memcached after its restart');
 });
 
 test('no 5xx in any access log of this file', () => {

@@ -57,6 +57,7 @@ int main(int argc, char **argv)
     mcp_test_add_schema_suite();
     mcp_test_add_cache_suite();
     mcp_test_add_flight_suite();
+    mcp_test_add_memo_suite();
     mcp_test_add_session_suite();
     mcp_test_add_jwk_suite();
     mcp_test_add_jwt_suite();

@@ -25,6 +25,7 @@ void mcp_test_add_tools_suite(void);
 void mcp_test_add_schema_suite(void);
 void mcp_test_add_cache_suite(void);
 void mcp_test_add_flight_suite(void);
+void mcp_test_add_memo_suite(void);
 void mcp_test_add_session_suite(void);
 void mcp_test_add_jwk_suite(void);
 void mcp_test_add_jwt_suite(void);

@@ -135,11 +135,14 @@ static void cache_entry_round_trips(void)
     const char *err = NULL;
 
     in->claims->nbf = NOW - SEC(5);
+    in->until = NOW + SEC(60);
     mcp_cache_id(id, conf(p, "https://mcp.example.com/mcp"), "tok");
     CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
                           APR_SUCCESS);
     CU_ASSERT_EQUAL_FATAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
                                            &err), APR_SUCCESS);
+    /* when the caches drop it travels with it (the memo obeys it) */
+    CU_ASSERT_EQUAL(out->until, NOW + SEC(60));
     MCP_ASSERT_INT(out->verdict, MCP_INSUFFICIENT_SCOPE, "verdict");
     MCP_ASSERT_INT(out->reason, MCP_REASON_SCOPE, "reason");
     MCP_ASSERT_STR(out->claims->sub, "alice", "sub");
@@ -241,7 +244,20 @@ static void cache_entry_with_out_of_range_times_is_refused(void)
                               APR_SUCCESS);
         CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
                                              &err), APR_SUCCESS);
+        in = entry(p, MCP_OK, MCP_REASON_NONE, NOW + SEC(60));
+        in->until = bad[i];
+        CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
+                              APR_SUCCESS);
+        CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
+                                             &err), APR_SUCCESS);
     }
+    /* an entry without its `until` would live in the memo for ever */
+    in = entry(p, MCP_OK, MCP_REASON_NONE, NOW + SEC(60));
+    in->until = MCP_TIME_ABSENT;
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
+                          APR_SUCCESS);
+    CU_ASSERT_NOT_EQUAL(mcp_cache_decode(&out, p, buf, len, id, SECRET,
+                                         &err), APR_SUCCESS);
     /* the year 9999 and absent times are fine */
     in = entry(p, MCP_OK, MCP_REASON_NONE,
                apr_time_from_sec(APR_INT64_C(253402300799)));
@@ -256,7 +272,8 @@ static void cache_entry_without_claims_encodes(void)
     apr_pool_t *p = mcp_test_pool();
     unsigned char id[MCP_CACHE_ID_LEN], *buf;
     apr_size_t len;
-    mcp_cache_entry_t e = { MCP_INVALID_TOKEN, MCP_REASON_JWT_TYPE, NULL };
+    mcp_cache_entry_t e = { MCP_INVALID_TOKEN, MCP_REASON_JWT_TYPE, NULL,
+                            NOW + SEC(5) };
     mcp_cache_entry_t *out;
     const char *err;
 

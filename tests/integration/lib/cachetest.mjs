@@ -18,6 +18,7 @@ export const STATUS_LOCATION = `<Location /server-status>
 export const COUNTERS = {
   hits: 'MCPAuthCacheHits',
   negativeHits: 'MCPAuthCacheNegativeHits',
+  localHits: 'MCPAuthCacheLocalHits',
   misses: 'MCPAuthCacheMisses',
   validations: 'MCPAuthValidations',
   errors: 'MCPAuthCacheErrors',
