@@ -57,6 +57,9 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
     mcp_dir_conf_t *n = apr_pcalloc(p, sizeof(*n));
 
     MERGE_PTR(resource);
+    /* the canonical form goes with the resource it was made from */
+    n->resource_canonical = add->resource ? add->resource_canonical
+                                          : base->resource_canonical;
     MERGE_PTR(prm_url);
     MERGE_PTR(aliases);
     MERGE_PTR(resource_name);
@@ -113,10 +116,14 @@ mcp_dir_conf_t *mcp_dir_conf_merge(apr_pool_t *p, const mcp_dir_conf_t *base,
 
     /* accepted audiences follow the resource and aliases they come from */
     if (add->resource || add->aliases) {
-        const char *err, *canon;
+        const char *err, *canon = n->resource_canonical;
         n->audiences = apr_array_make(p, 2, sizeof(const char *));
-        if (n->resource
-            && (canon = mcp_resource_canonical(p, n->resource, &err))) {
+        /* merges run per request: the directive canonicalised it once;
+         * configurations built in code (unit tests) get it here */
+        if (n->resource && !canon) {
+            canon = mcp_resource_canonical(p, n->resource, &err);
+        }
+        if (canon) {
             APR_ARRAY_PUSH(n->audiences, const char *) = canon;
         }
         if (n->aliases) {

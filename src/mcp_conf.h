@@ -42,6 +42,8 @@ typedef enum {
 typedef struct mcp_dir_conf_t {
     /* the protected resource */
     const char *resource;             /* as configured: byte-exact in PRM */
+    const char *resource_canonical;   /* of resource, set with it by the
+                                       * directive (NULL: computed) */
     const char *prm_url;              /* its metadata URL, set with it */
     apr_array_header_t *audiences;    /* canonical resource + aliases */
     apr_array_header_t *aliases;      /* canonical forms, as configured */

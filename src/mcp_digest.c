@@ -36,6 +36,7 @@ static void init_once(void)
 
 static per_thread_t *thread_state(void)
 {
+    OSSL_PARAM params[2];
     per_thread_t *t;
 
     if (pthread_once(&once, init_once) != 0 || !key_ok || !sha256 || !hmac) {
@@ -44,9 +45,15 @@ static per_thread_t *thread_state(void)
     if ((t = pthread_getspecific(key)) != NULL) {
         return t;
     }
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                 (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    /* the digest is set once: naming it at every init fetches it again,
+     * under a lock of OpenSSL's provider store */
     if (!(t = OPENSSL_zalloc(sizeof(*t)))
         || !(t->md = EVP_MD_CTX_new())
         || !(t->mac = EVP_MAC_CTX_new(hmac))
+        || !EVP_MAC_CTX_set_params(t->mac, params)
         || pthread_setspecific(key, t) != 0) {
         if (t) {
             free_thread(t);
@@ -79,16 +86,12 @@ int mcp_hmac_sha256(unsigned char out[MCP_SHA256_LEN],
                     const void *b, apr_size_t blen)
 {
     per_thread_t *t = thread_state();
-    OSSL_PARAM params[2];
     size_t n = 0;
 
     if (!t) {
         return 0;
     }
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                 (char *)"SHA256", 0);
-    params[1] = OSSL_PARAM_construct_end();
-    return EVP_MAC_init(t->mac, k, keylen, params)
+    return EVP_MAC_init(t->mac, k, keylen, NULL)
            && EVP_MAC_update(t->mac, a, alen)
            && (blen == 0 || EVP_MAC_update(t->mac, b, blen))
            && EVP_MAC_final(t->mac, out, &n, MCP_SHA256_LEN)

@@ -35,18 +35,19 @@ static const char *cmd_resource(cmd_parms *cmd, void *dconf, const char *arg)
     mcp_dir_conf_t *dc = dconf;
     mcp_srv_conf_t *sc = ap_get_module_config(cmd->server->module_config,
                                               &mcp_auth_module);
-    const char *err;
+    const char *err, *canon;
 
     if (!cmd->path) {
         return named(cmd, "only inside <Location>, <Directory> or <Files>");
     }
-    if (!mcp_resource_canonical(cmd->pool, arg, &err)) {
+    if (!(canon = mcp_resource_canonical(cmd->pool, arg, &err))) {
         return named(cmd, err);
     }
     if (dc->resource) {
         return named(cmd, "a section protects one resource");
     }
     dc->resource = arg;
+    dc->resource_canonical = canon;
     dc->prm_url = mcp_resource_prm_url(cmd->pool, arg);
     APR_ARRAY_PUSH(sc->sections, mcp_dir_conf_t *) = dc;
     return NULL;

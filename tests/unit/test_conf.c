@@ -272,6 +272,28 @@ static void conf_merge_audiences_follow_a_child_resource(void)
     CU_ASSERT_EQUAL(mcp_conf_audiences(parent)->nelts, 1);
 }
 
+/* MCPAuthResource canonicalises once; merges (one per request) reuse it,
+ * and never pair a resource with the canonical form of another. */
+static void conf_merge_reuses_the_canonical_resource_of_the_directive(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    mcp_dir_conf_t *base = mcp_dir_conf_create(p);
+    mcp_dir_conf_t *add = mcp_dir_conf_create(p), *n;
+
+    base->resource = "HTTPS://MCP.example.com:443/mcp";
+    base->resource_canonical = "https://mcp.example.com/mcp (directive)";
+    n = mcp_dir_conf_merge(p, mcp_dir_conf_create(p), base);
+    MCP_ASSERT_STR(APR_ARRAY_IDX(mcp_conf_audiences(n), 0, const char *),
+                   "https://mcp.example.com/mcp (directive)",
+                   "the directive's form, not parsed again");
+    /* a child's own resource without its form: computed, not inherited */
+    add->resource = "HTTPS://Other.example.com/mcp";
+    n = mcp_dir_conf_merge(p, base, add);
+    CU_ASSERT_PTR_NULL(n->resource_canonical);
+    MCP_ASSERT_STR(APR_ARRAY_IDX(mcp_conf_audiences(n), 0, const char *),
+                   "https://other.example.com/mcp", "the child's resource");
+}
+
 static void conf_check_passes_a_complete_config(void)
 {
     apr_pool_t *p = mcp_test_pool();
@@ -377,6 +399,7 @@ void mcp_test_add_conf_suite(void)
     MCP_TEST(s, conf_merge_client_credentials_travel_with_the_method);
     MCP_TEST(s, conf_merge_computes_audiences_from_resource_and_aliases);
     MCP_TEST(s, conf_merge_audiences_follow_a_child_resource);
+    MCP_TEST(s, conf_merge_reuses_the_canonical_resource_of_the_directive);
     MCP_TEST(s, conf_check_passes_a_complete_config);
     MCP_TEST(s, conf_check_names_the_missing_directive);
     MCP_TEST(s, conf_check_refuses_http_without_allow_http);
