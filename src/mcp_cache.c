@@ -24,7 +24,8 @@
 #define NO_STR    0xffff
 #define MAX_AUD   32
 
-enum { KIND_VERDICT = 'V', KIND_FLIGHT = 'F', KIND_DOCUMENT = 'D' };
+enum { KIND_VERDICT = 'V', KIND_FLIGHT = 'F', KIND_DOCUMENT = 'D',
+       KIND_NONE = 0 };
 
 static void digest_str(EVP_MD_CTX *md, const char *s)
 {
@@ -73,16 +74,24 @@ void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
             digest_list(md, rule->implied);
         }
         digest_str(md, token);
-        mcp_sha256_final(md, id);
+        if (mcp_sha256_final(md, id)) {
+            id[MCP_CACHE_ID_LEN - 1] = KIND_VERDICT;
+        }
     }
-    id[MCP_CACHE_ID_LEN - 1] = KIND_VERDICT;
+}
+
+int mcp_cache_id_usable(const unsigned char id[MCP_CACHE_ID_LEN])
+{
+    return id[MCP_CACHE_ID_LEN - 1] != KIND_NONE;
 }
 
 void mcp_cache_flight_id(unsigned char out[MCP_CACHE_ID_LEN],
                          const unsigned char id[MCP_CACHE_ID_LEN])
 {
     memcpy(out, id, MCP_CACHE_ID_LEN);
-    out[MCP_CACHE_ID_LEN - 1] = KIND_FLIGHT;
+    if (mcp_cache_id_usable(id)) {
+        out[MCP_CACHE_ID_LEN - 1] = KIND_FLIGHT;
+    }
 }
 
 /* HMAC-SHA256(secret, id || data) */
@@ -186,9 +195,10 @@ void mcp_cache_doc_id(unsigned char id[MCP_CACHE_ID_LEN], const char *kind,
         digest_str(md, "mcp_auth document v1");
         digest_str(md, kind);
         digest_str(md, url);
-        mcp_sha256_final(md, id);
+        if (mcp_sha256_final(md, id)) {
+            id[MCP_CACHE_ID_LEN - 1] = KIND_DOCUMENT;
+        }
     }
-    id[MCP_CACHE_ID_LEN - 1] = KIND_DOCUMENT;
 }
 
 apr_status_t mcp_cache_encode(unsigned char **pbuf, apr_size_t *plen,

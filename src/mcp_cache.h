@@ -32,8 +32,14 @@ typedef struct mcp_cache_entry_t {
 void mcp_cache_id(unsigned char id[MCP_CACHE_ID_LEN],
                   const mcp_dir_conf_t *dc, const char *token);
 
+/* 0 for an id that could not be computed (SHA-256 failed): such an id is
+ * the same for every input, so nothing may be stored, read, or shared
+ * under it (the socache glue, mcp_memo and mcp_flight refuse it, and the
+ * request is validated without the cache). */
+int mcp_cache_id_usable(const unsigned char id[MCP_CACHE_ID_LEN]);
+
 /* The id of the "validation in progress" marker that goes with a verdict
- * id. */
+ * id (unusable if id is). */
 void mcp_cache_flight_id(unsigned char out[MCP_CACHE_ID_LEN],
                          const unsigned char id[MCP_CACHE_ID_LEN]);
 

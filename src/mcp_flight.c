@@ -81,7 +81,8 @@ mcp_flight_e mcp_flight_join(mcp_flight_t *f, const unsigned char *id,
 
     *pres = NULL;
     *plen = 0;
-    if (!f) {
+    /* an unusable id is every token's: each asker leads alone */
+    if (!f || !mcp_cache_id_usable(id)) {
         return MCP_FLIGHT_LEAD;
     }
     apr_thread_mutex_lock(f->lock);
@@ -121,7 +122,7 @@ void mcp_flight_land(mcp_flight_t *f, const unsigned char *id,
 {
     slot_t *s;
 
-    if (!f) {
+    if (!f || !mcp_cache_id_usable(id)) {
         return;
     }
     apr_thread_mutex_lock(f->lock);

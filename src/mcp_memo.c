@@ -79,7 +79,7 @@ int mcp_memo_get(mcp_memo_t *m, const unsigned char id[MCP_CACHE_ID_LEN],
     head_t *h;
     int found = 0;
 
-    if (!m) {
+    if (!m || !mcp_cache_id_usable(id)) {
         return 0;
     }
     i = slot_of(m, id);
@@ -102,8 +102,12 @@ void mcp_memo_put(mcp_memo_t *m, const unsigned char id[MCP_CACHE_ID_LEN],
     unsigned i;
     head_t *h;
 
-    if (!m || now >= until || len > MCP_MEMO_SLOT_DATA) {
+    if (!m || now >= until || len > MCP_MEMO_SLOT_DATA
+        || !mcp_cache_id_usable(id)) {
         return;
+    }
+    if (until > now + MCP_MEMO_MAX_AGE) {
+        until = now + MCP_MEMO_MAX_AGE;
     }
     i = slot_of(m, id);
     h = &m->heads[i];

@@ -5,7 +5,10 @@
  * of recent entries in this process's memory, so that a token seen again
  * costs a striped thread lock and a copy. An entry lives no longer than
  * its own `until` (the moment the shared cache drops it), so the memo
- * never extends the life of a verdict.
+ * never extends the life of a verdict; and no longer than
+ * MCP_MEMO_MAX_AGE, so that a verdict the shared cache lost early and
+ * another process replaced (eviction, a flushed memcached) reaches this
+ * process within seconds.
  *
  * Direct-mapped by id: a newer entry simply replaces an older one in its
  * slot. Entries larger than MCP_MEMO_SLOT_DATA stay in the shared cache
@@ -19,6 +22,7 @@
 
 #define MCP_MEMO_SLOT_DATA 1024     /* typical entries: 200 to 500 bytes */
 #define MCP_MEMO_MAX_SLOTS 65536
+#define MCP_MEMO_MAX_AGE   apr_time_from_sec(5)
 
 typedef struct mcp_memo_t mcp_memo_t;
 
@@ -33,8 +37,9 @@ apr_status_t mcp_memo_create(mcp_memo_t **pm, apr_pool_t *p, int slots);
 int mcp_memo_get(mcp_memo_t *m, const unsigned char id[MCP_CACHE_ID_LEN],
                  apr_time_t now, unsigned char *buf, apr_size_t *plen);
 
-/* Keep len bytes for id until `until` (nothing when now >= until or len
- * > MCP_MEMO_SLOT_DATA). m may be NULL. */
+/* Keep len bytes for id until `until`, at most MCP_MEMO_MAX_AGE from now
+ * (nothing when now >= until, len > MCP_MEMO_SLOT_DATA, or the id is not
+ * usable). m may be NULL. */
 void mcp_memo_put(mcp_memo_t *m, const unsigned char id[MCP_CACHE_ID_LEN],
                   const unsigned char *data, apr_size_t len,
                   apr_time_t until, apr_time_t now);

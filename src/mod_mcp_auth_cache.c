@@ -127,6 +127,17 @@ void mcp_cache_warn(request_rec *r, const char *what)
     cache_trouble(r, APR_SUCCESS, what);
 }
 
+/* An id that could not be computed is every token's: trouble, never a
+ * key (mcp_cache_id_usable). */
+static int id_refused(request_rec *r, const unsigned char *id)
+{
+    if (mcp_cache_id_usable(id)) {
+        return 0;
+    }
+    cache_trouble(r, APR_EGENERAL, "computing a cache id (SHA-256)");
+    return 1;
+}
+
 static apr_status_t lock(void)
 {
     return mutex ? apr_global_mutex_lock(mutex) : APR_SUCCESS;
@@ -147,6 +158,9 @@ apr_status_t mcp_socache_get(request_rec *r, const unsigned char *id,
 
     if (!instance) {
         return APR_NOTFOUND;
+    }
+    if (id_refused(r, id)) {
+        return APR_EGENERAL;
     }
     if ((rv = lock()) == APR_SUCCESS) {
         rv = provider->retrieve(instance, r->server, id, MCP_CACHE_ID_LEN,
@@ -179,6 +193,9 @@ apr_status_t mcp_socache_set(request_rec *r, const unsigned char *id,
     if (!instance || ttl <= 0) {
         return APR_ENOTIMPL;
     }
+    if (id_refused(r, id)) {
+        return APR_EGENERAL;
+    }
     if ((rv = lock()) == APR_SUCCESS) {
         rv = store_locked(r, id, data, len, ttl);
         unlock();
@@ -191,7 +208,7 @@ apr_status_t mcp_socache_set(request_rec *r, const unsigned char *id,
 
 void mcp_socache_del(request_rec *r, const unsigned char *id)
 {
-    if (instance && lock() == APR_SUCCESS) {
+    if (instance && mcp_cache_id_usable(id) && lock() == APR_SUCCESS) {
         provider->remove(instance, r->server, id, MCP_CACHE_ID_LEN, r->pool);
         unlock();
     }
@@ -207,6 +224,9 @@ apr_status_t mcp_socache_add(request_rec *r, const unsigned char *id,
 
     if (!instance) {
         return APR_SUCCESS;
+    }
+    if (id_refused(r, id)) {
+        return APR_EGENERAL;
     }
     /* atomic for shmcb (one lock around both); a race between two network
      * round trips for memcache and redis costs at most one more call */

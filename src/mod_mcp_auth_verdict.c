@@ -65,9 +65,10 @@ static int lookup(ask_t *a, unsigned char *buf, apr_size_t *plen,
     apr_time_t now = apr_time_now(), until;
 
     *plen = MCP_CACHE_MAX_ENTRY;
-    if (mcp_memo_get(mcp_memo(), a->id, now, buf, plen)) {
+    if (mcp_memo_get(mcp_memo(), a->id, now, buf, plen)
+        && from_bytes(a, buf, *plen, pv, pclaims, pdesc, now, NULL)) {
         mcp_count(MCP_COUNT_LOCAL_HITS);
-        return from_bytes(a, buf, *plen, pv, pclaims, pdesc, now, NULL);
+        return 1;
     }
     if (!fetch(a, buf, plen)
         || !from_bytes(a, buf, *plen, pv, pclaims, pdesc, now, &until)
@@ -241,6 +242,7 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
                                + apr_time_from_msec(500);
     unsigned char mark[MCP_CACHE_ID_LEN], stored[MCP_CACHE_MAX_ENTRY], *buf;
     const unsigned char *res;
+    apr_time_t now, until;
     apr_size_t len;
     mcp_verdict_e v;
     int marked = 0;
@@ -293,14 +295,15 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
             }
             break;
         case APR_EEXIST:
-            if (wait_for_other(&a, mark, wait, stored, &len)) {
+            /* the other process's verdict, if it came in time and is
+             * still current; else this process validates after all */
+            if (wait_for_other(&a, mark, wait, stored, &len)
+                && from_bytes(&a, stored, len, &v, pclaims, pdesc,
+                              now = apr_time_now(), &until)
+                && now < until) {
                 apr_table_setn(r->notes, "mcp-auth-cache", "wait");
                 mcp_flight_land(mcp_flight(), a.id, stored, len);
-                if (from_bytes(&a, stored, len, &v, pclaims, pdesc,
-                               apr_time_now(), NULL)) {
-                    return v;
-                }
-                return validate(&a, pclaims, pdesc, &buf, &len);
+                return v;
             }
             break;
         default:

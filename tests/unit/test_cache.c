@@ -123,6 +123,16 @@ static void cache_flight_id_differs_from_verdict_id(void)
     mcp_cache_flight_id(f, id);
     CU_ASSERT(memcmp(id, f, MCP_CACHE_ID_LEN) != 0);
     CU_ASSERT(memcmp(id, f, MCP_CACHE_ID_LEN - 1) == 0);
+    CU_ASSERT(mcp_cache_id_usable(id) && mcp_cache_id_usable(f));
+    mcp_cache_doc_id(f, "jwks", "https://auth.example.com/jwks");
+    CU_ASSERT(mcp_cache_id_usable(f));
+
+    /* what a failed SHA-256 leaves (all zero) stays unusable, marker
+     * included: it would be the same for every token */
+    memset(id, 0, sizeof(id));
+    CU_ASSERT_FALSE(mcp_cache_id_usable(id));
+    mcp_cache_flight_id(f, id);
+    CU_ASSERT_FALSE(mcp_cache_id_usable(f));
 }
 
 static void cache_entry_round_trips(void)

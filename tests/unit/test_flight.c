@@ -13,7 +13,9 @@
 
 static mcp_flight_t *flight;
 static volatile apr_uint32_t leaders, results, arrived;
-static const unsigned char ID[MCP_CACHE_ID_LEN] = "flight-test-id-0123456789abcdef";
+/* 33 bytes, the last one a kind: a usable id (mcp_cache_id_usable) */
+static const unsigned char ID[MCP_CACHE_ID_LEN] =
+    "flight-test-id-0123456789abcdef-V";
 
 static void *APR_THREAD_FUNC worker(apr_thread_t *t, void *data)
 {
@@ -94,6 +96,18 @@ static void flight_failure_and_timeout_reach_the_waiters(void)
     MCP_ASSERT_INT(mcp_flight_join(f, ID, 0, p, &res, &len), MCP_FLIGHT_LEAD,
                    "new flight after a failed one");
     mcp_flight_land(f, ID, NULL, 0);
+    /* an id that could not be computed: every asker leads alone, nobody
+     * waits for (or gets) another token's verdict */
+    {
+        unsigned char none[MCP_CACHE_ID_LEN];
+        memset(none, 0, sizeof(none));
+        MCP_ASSERT_INT(mcp_flight_join(f, none, 0, p, &res, &len),
+                       MCP_FLIGHT_LEAD, "unusable id, first");
+        MCP_ASSERT_INT(mcp_flight_join(f, none, apr_time_from_msec(20), p,
+                                       &res, &len), MCP_FLIGHT_LEAD,
+                       "unusable id, second: leads too");
+        mcp_flight_land(f, none, NULL, 0);
+    }
     /* no table: everyone leads */
     MCP_ASSERT_INT(mcp_flight_join(NULL, ID, 0, p, &res, &len),
                    MCP_FLIGHT_LEAD, "NULL table");

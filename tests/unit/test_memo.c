@@ -18,6 +18,7 @@ static void id_of(unsigned char id[MCP_CACHE_ID_LEN], unsigned n)
     id[0] = (unsigned char)(n >> 8);
     id[1] = (unsigned char)n;
     id[5] = 'x';
+    id[MCP_CACHE_ID_LEN - 1] = 'V';     /* a usable id */
 }
 
 static void memo_gives_back_what_was_put_until_its_time(void)
@@ -46,6 +47,34 @@ static void memo_gives_back_what_was_put_until_its_time(void)
     MCP_ASSERT_INT(mcp_memo_get(m, id, NOW - 1, buf, &len), 1,
                    "the older entry is still there");
     CU_ASSERT(!memcmp(buf, "entry-1", 7));
+}
+
+static void memo_rereads_the_shared_cache_every_few_seconds(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    unsigned char id[MCP_CACHE_ID_LEN], none[MCP_CACHE_ID_LEN], buf[64];
+    apr_size_t len;
+    mcp_memo_t *m;
+
+    CU_ASSERT_EQUAL_FATAL(mcp_memo_create(&m, p, 16), APR_SUCCESS);
+    id_of(id, 7);
+    /* the shared cache keeps it a minute; the memo a few seconds of it,
+     * so a verdict another process replaced there arrives here soon */
+    mcp_memo_put(m, id, (const unsigned char *)"e", 1,
+                 NOW + apr_time_from_sec(60), NOW);
+    len = sizeof(buf);
+    MCP_ASSERT_INT(mcp_memo_get(m, id, NOW + MCP_MEMO_MAX_AGE - 1, buf, &len),
+                   1, "within the memo's age");
+    len = sizeof(buf);
+    MCP_ASSERT_INT(mcp_memo_get(m, id, NOW + MCP_MEMO_MAX_AGE, buf, &len), 0,
+                   "older than MCP_MEMO_MAX_AGE: read the shared cache");
+    /* an id that could not be computed is every token's: never kept */
+    memset(none, 0, sizeof(none));
+    CU_ASSERT_FALSE(mcp_cache_id_usable(none));
+    mcp_memo_put(m, none, (const unsigned char *)"e", 1, NOW + 10, NOW);
+    len = sizeof(buf);
+    MCP_ASSERT_INT(mcp_memo_get(m, none, NOW, buf, &len), 0,
+                   "unusable id");
 }
 
 static void memo_slot_holds_one_id_at_a_time(void)
@@ -160,6 +189,7 @@ void mcp_test_add_memo_suite(void)
     CU_pSuite s = mcp_test_suite("memo");
 
     MCP_TEST(s, memo_gives_back_what_was_put_until_its_time);
+    MCP_TEST(s, memo_rereads_the_shared_cache_every_few_seconds);
     MCP_TEST(s, memo_slot_holds_one_id_at_a_time);
     MCP_TEST(s, memo_bounds_sizes_and_arguments);
 #if APR_HAS_THREADS
