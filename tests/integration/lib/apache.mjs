@@ -8,7 +8,7 @@
 // Apache runs under setsid (mpm_prefork signals its whole process group on
 // shutdown) and is stopped by the PID in its PidFile.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, openSync, closeSync, chmodSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { MODULE_SO, REPO, makeRunDir, track, stopChild, waitForPort, sleep, childPids } from './env.mjs';
@@ -19,13 +19,19 @@ const MODDIR = '/usr/lib/apache2/modules';
 // Apache's environment: with MCP_IT_ASAN (run.sh), libasan preloaded and
 // the reports of both sanitizers written to files run.sh checks.  Leak
 // detection stays off: Apache frees its pools at exit, not its globals.
+// use_sigaltstack=0, as for the unit tests (Makefile.apxs): gcc 12's
+// libasan tears a thread's alternate signal stack down at thread exit
+// while the signal stays armed, and mpm_event signals its exiting worker
+// threads at a stop. A child once died of SIGSEGV at SIGTERM with no
+// report (045, CI of 2026-11-26; not reproduced in 7 runs since), most
+// likely of that: a crash in the module would have been reported.
 function apacheEnv() {
   if (!process.env.MCP_IT_ASAN_LIB) return process.env;
   const log = path.join(process.env.MCP_IT_TMP, 'sanitizer', 'report');
   return {
     ...process.env,
     LD_PRELOAD: process.env.MCP_IT_ASAN_LIB,
-    ASAN_OPTIONS: `detect_leaks=0:log_path=${log}:abort_on_error=0:allocator_may_return_null=1`,
+    ASAN_OPTIONS: `detect_leaks=0:log_path=${log}:abort_on_error=0:allocator_may_return_null=1:use_sigaltstack=0`,
     UBSAN_OPTIONS: `print_stacktrace=1:log_path=${log}`,
   };
 }
@@ -105,6 +111,8 @@ ErrorLog          "${run}/error.log"
 LogLevel          ${logLevel}
 DefaultRuntimeDir "${run}"
 Mutex             default:${run}
+# a crashing child leaves its core here (the crash checks look for it)
+CoreDumpDirectory "${run}"
 
 # log_config, unixd and so are built into Debian's apache2.
 LoadModule mpm_${mpm}_module          ${MODDIR}/mod_mpm_${mpm}.so
@@ -148,6 +156,8 @@ const read = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 export async function startApache({ name, ports, body, mpm, modules, mpmConfig, exampleTools, startTimeoutMs = 15000 }) {
   assertModuleBuilt();
   const run = makeRunDir(`httpd-${name}`);
+  // the children (www-data) write their core files here (CoreDumpDirectory)
+  chmodSync(run, 0o1777);
   const conf = path.join(run, 'httpd.conf');
   writeFileSync(conf, renderConfig({ run, ports, body, mpm, modules, mpmConfig, exampleTools }), { mode: 0o644 });
   const out = openSync(path.join(run, 'stdout.log'), 'a');
