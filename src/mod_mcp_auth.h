@@ -198,8 +198,8 @@ void mcp_count_latency(apr_interval_time_t took);
 const char *mcp_cmd_cache(cmd_parms *cmd, void *dconf, const char *arg);
 const char *mcp_cmd_cache_secret(cmd_parms *cmd, void *dconf,
                                  const char *arg);
-const char *mcp_cmd_cache_local(cmd_parms *cmd, void *dconf,
-                                const char *arg);
+/* MCPAuthCacheLocalEntries, parsed by the directive (0: no memo). */
+void mcp_cache_local_entries(int entries);
 void mcp_cache_register_hooks(apr_pool_t *p);
 /* This process's memo of verdicts (NULL when off). */
 struct mcp_memo_t *mcp_memo(void);

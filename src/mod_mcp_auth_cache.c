@@ -25,7 +25,6 @@
 
 #include "mod_mcp_auth.h"
 #include "mcp_memo.h"
-#include "mcp_parse.h"
 
 #define MUTEX_TYPE   "mcp-auth-cache"   /* "Mutex <mech> mcp-auth-cache" */
 #define NAMESPACE    "mcpauth"          /* shared by every server */
@@ -74,17 +73,9 @@ const char *mcp_cmd_cache_secret(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
-const char *mcp_cmd_cache_local(cmd_parms *cmd, void *dconf, const char *arg)
+void mcp_cache_local_entries(int entries)
 {
-    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    apr_off_t n;
-
-    if (!err && (err = mcp_parse_size(cmd->pool, arg, 0, MCP_MEMO_MAX_SLOTS,
-                                      &n)) == NULL) {
-        local_entries = (int)n;
-        return NULL;
-    }
-    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL);
+    local_entries = entries;
 }
 
 mcp_memo_t *mcp_memo(void)

@@ -9,6 +9,7 @@
 
 #include "mod_mcp_auth.h"
 #include "mcp_jwt.h"
+#include "mcp_memo.h"
 #include "mcp_parse.h"
 #include "mcp_resource.h"
 #include "mcp_util.h"
@@ -193,6 +194,19 @@ static const char *ttl(cmd_parms *cmd, const char *arg,
 {
     return named(cmd, mcp_parse_duration(cmd->pool, arg, 0,
                                          apr_time_from_sec(86400), out));
+}
+
+static const char *cmd_cache_local(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    apr_off_t n;
+
+    if (!err && !(err = mcp_parse_size(cmd->pool, arg, 0,
+                                       MCP_MEMO_MAX_SLOTS, &n))) {
+        mcp_cache_local_entries((int)n);
+    }
+    return named(cmd, err);
 }
 
 static const char *cmd_cache_max_ttl(cmd_parms *cmd, void *dconf,
@@ -505,7 +519,7 @@ const command_rec mcp_cmds[] = {
         "shmcb[:args] | memcache:host:port | redis:host:port | none"),
     AP_INIT_TAKE1("MCPAuthCacheSecret", mcp_cmd_cache_secret, NULL,
         RSRC_CONF, "passphrase that authenticates shared cache entries"),
-    AP_INIT_TAKE1("MCPAuthCacheLocalEntries", mcp_cmd_cache_local, NULL,
+    AP_INIT_TAKE1("MCPAuthCacheLocalEntries", cmd_cache_local, NULL,
         RSRC_CONF, "verdicts each child keeps in its own memory (0: none)"),
     AP_INIT_TAKE1("MCPAuthCacheMaxTTL", cmd_cache_max_ttl, NULL, WHERE,
         "longest time a valid token's verdict is reused"),
