@@ -20,7 +20,6 @@
 #include "mcp_util.h"
 
 #define VERSION   3
-#define TAG_LEN   32
 #define NO_STR    0xffff
 #define MAX_AUD   32
 
@@ -95,7 +94,7 @@ void mcp_cache_flight_id(unsigned char out[MCP_CACHE_ID_LEN],
 }
 
 /* HMAC-SHA256(secret, id || data) */
-static int tag(unsigned char out[TAG_LEN], apr_pool_t *p,
+static int tag(unsigned char out[MCP_CACHE_TAG_LEN], apr_pool_t *p,
                const unsigned char *id, const unsigned char *data,
                apr_size_t len, const unsigned char *secret)
 {
@@ -158,13 +157,13 @@ unsigned char *mcp_cache_seal(apr_pool_t *p,
                               const unsigned char *data, apr_size_t len,
                               const unsigned char *secret, apr_size_t *plen)
 {
-    unsigned char *out = apr_palloc(p, len + TAG_LEN);
+    unsigned char *out = apr_palloc(p, len + MCP_CACHE_TAG_LEN);
 
     memcpy(out, data, len);
     if (!tag(out + len, p, id, data, len, secret)) {
         return NULL;
     }
-    *plen = len + TAG_LEN;
+    *plen = len + MCP_CACHE_TAG_LEN;
     return out;
 }
 
@@ -175,13 +174,14 @@ const unsigned char *mcp_cache_unseal(apr_pool_t *p,
                                       const unsigned char *secret,
                                       apr_size_t *plen)
 {
-    unsigned char want[TAG_LEN];
+    unsigned char want[MCP_CACHE_TAG_LEN];
+    apr_size_t n = len - MCP_CACHE_TAG_LEN;
 
-    if (len < TAG_LEN || !tag(want, p, id, buf, len - TAG_LEN, secret)
-        || CRYPTO_memcmp(want, buf + len - TAG_LEN, TAG_LEN) != 0) {
+    if (len < MCP_CACHE_TAG_LEN || !tag(want, p, id, buf, n, secret)
+        || CRYPTO_memcmp(want, buf + n, MCP_CACHE_TAG_LEN) != 0) {
         return NULL;
     }
-    *plen = len - TAG_LEN;
+    *plen = n;
     return buf;
 }
 
@@ -208,7 +208,7 @@ apr_status_t mcp_cache_encode(unsigned char **pbuf, apr_size_t *plen,
 {
     const mcp_claims_t *c = e->claims ? e->claims : mcp_claims_create(p);
     writer_t w = { apr_palloc(p, MCP_CACHE_MAX_ENTRY), 0,
-                   MCP_CACHE_MAX_ENTRY - TAG_LEN, 0 };
+                   MCP_CACHE_MAX_ENTRY - MCP_CACHE_TAG_LEN, 0 };
     int i, naud = c->aud ? c->aud->nelts : 0;
 
     if (naud > MAX_AUD) {
@@ -296,16 +296,27 @@ apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
                               const unsigned char *secret,
                               const char **perr)
 {
-    reader_t r = { NULL, 0, 0, 0 };
+    const unsigned char *data;
+    apr_size_t dlen;
+
+    *pe = NULL;
+    if (!(data = mcp_cache_unseal(p, id, buf, len, secret, &dlen))) {
+        *perr = "entry not authenticated (another MCPAuthCacheSecret?)";
+        return APR_EGENERAL;
+    }
+    return mcp_cache_parse(pe, p, data, dlen, perr);
+}
+
+apr_status_t mcp_cache_parse(mcp_cache_entry_t **pe, apr_pool_t *p,
+                             const unsigned char *data, apr_size_t len,
+                             const char **perr)
+{
+    reader_t r = { data, len, 0, 0 };
     mcp_cache_entry_t *e;
     mcp_claims_t *c;
     unsigned n, i;
 
     *pe = NULL;
-    if (!(r.buf = mcp_cache_unseal(p, id, buf, len, secret, &r.len))) {
-        *perr = "entry not authenticated (another MCPAuthCacheSecret?)";
-        return APR_EGENERAL;
-    }
     if (get_u8(&r) != 'M' || get_u8(&r) != VERSION) {
         *perr = "unknown entry version";
         return APR_EGENERAL;

@@ -15,6 +15,7 @@
 #define MCP_CACHE_MAX_ENTRY  4096        /* larger entries are not cached */
 #define MCP_CACHE_SECRET_LEN 32
 #define MCP_CACHE_MAX_DOC    16384       /* larger documents stay private */
+#define MCP_CACHE_TAG_LEN    32          /* sealed: the data, then this */
 
 typedef struct mcp_cache_entry_t {
     mcp_verdict_e verdict;   /* MCP_OK, MCP_INVALID_TOKEN, MCP_INSUFFICIENT_SCOPE */
@@ -70,14 +71,21 @@ apr_status_t mcp_cache_encode(unsigned char **pbuf, apr_size_t *plen,
                               const unsigned char id[MCP_CACHE_ID_LEN],
                               const unsigned char *secret);
 
-/* Verify and decode what was stored under id. APR_EGENERAL with a reason
- * for a wrong tag (another secret, or tampering), an unknown version, or
- * malformed bytes. */
+/* Verify and decode what was stored under id: mcp_cache_unseal, then
+ * mcp_cache_parse. APR_EGENERAL with a reason for a wrong tag (another
+ * secret, or tampering), an unknown version, or malformed bytes. */
 apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
                               const unsigned char *buf, apr_size_t len,
                               const unsigned char id[MCP_CACHE_ID_LEN],
                               const unsigned char *secret,
                               const char **perr);
+
+/* Decode the data of an entry whose tag was already checked (the first
+ * len - MCP_CACHE_TAG_LEN bytes of what mcp_cache_decode accepted, as
+ * mcp_memo keeps them): every field is still checked, the tag is not. */
+apr_status_t mcp_cache_parse(mcp_cache_entry_t **pe, apr_pool_t *p,
+                             const unsigned char *data, apr_size_t len,
+                             const char **perr);
 
 /* How long to keep e (0: do not store): positive verdicts until exp, at
  * most MCPAuthCacheMaxTTL (MCPAuthCacheNoExpTTL without exp); negative

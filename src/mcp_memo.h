@@ -1,11 +1,12 @@
 /* mcp_memo.h: the verdict cache's first level, private to one process.
  *
  * Every hit in the shared cache takes its global mutex (shmcb) or makes a
- * network round trip (memcache, redis). The memo keeps the sealed bytes
- * of recent entries in this process's memory, so that a token seen again
- * costs a striped thread lock and a copy. An entry lives no longer than
- * its own `until` (the moment the shared cache drops it), so the memo
- * never extends the life of a verdict; and no longer than
+ * network round trip (memcache, redis). The memo keeps the data of
+ * recent entries in this process's memory, their tag already checked
+ * (mcp_cache_parse reads them), so that a token seen again costs a
+ * striped thread lock, a copy and a decode, without an HMAC. An entry
+ * lives no longer than its own `until` (the moment the shared cache drops
+ * it), so the memo never extends the life of a verdict; and no longer than
  * MCP_MEMO_MAX_AGE, so that a verdict the shared cache lost early and
  * another process replaced (eviction, a flushed memcached) reaches this
  * process within seconds.

@@ -25,19 +25,31 @@ typedef struct {
     unsigned char id[MCP_CACHE_ID_LEN];
 } ask_t;
 
-/* Entry bytes -> verdict at now. 0 when the bytes are unusable; *puntil
- * (if asked) is when the caches drop the entry. */
-static int from_bytes(ask_t *a, const unsigned char *buf, apr_size_t len,
-                      mcp_verdict_e *pv, mcp_claims_t **pclaims,
+/* Entry bytes -> verdict at now. Between processes an entry travels
+ * SEALED (data and tag); within one (mcp_memo, mcp_flight) as its data
+ * alone, VERIFIED once, so that a memo hit costs no HMAC. Of sealed bytes
+ * *plen becomes the length of their data, the first bytes of buf. 0 when
+ * the bytes are unusable; *puntil (if asked) is when the caches drop the
+ * entry. */
+#define SEALED   1
+#define VERIFIED 0
+static int from_bytes(ask_t *a, const unsigned char *buf, apr_size_t *plen,
+                      int sealed, mcp_verdict_e *pv, mcp_claims_t **pclaims,
                       const char **pdesc, apr_time_t now, apr_time_t *puntil)
 {
     mcp_cache_entry_t *e;
     const char *err;
+    apr_status_t rv;
 
-    if (mcp_cache_decode(&e, a->r->pool, buf, len, a->id, mcp_cache_secret(),
-                         &err) != APR_SUCCESS) {
+    rv = sealed ? mcp_cache_decode(&e, a->r->pool, buf, *plen, a->id,
+                                   mcp_cache_secret(), &err)
+                : mcp_cache_parse(&e, a->r->pool, buf, *plen, &err);
+    if (rv != APR_SUCCESS) {
         mcp_cache_warn(a->r, err);
         return 0;
+    }
+    if (sealed) {
+        *plen -= MCP_CACHE_TAG_LEN;
     }
     *pv = mcp_cache_verdict(e, a->dc, now, pdesc);
     *pclaims = e->claims;
@@ -55,28 +67,41 @@ static int fetch(ask_t *a, unsigned char *buf, apr_size_t *plen)
     return mcp_socache_get(a->r, a->id, buf, plen) == APR_SUCCESS;
 }
 
-/* The stored verdict on this token: from the memo, else from the shared
- * cache (then kept in the memo). An entry past its `until` is no verdict,
- * whatever a cache that counts in whole seconds still holds. */
-static int lookup(ask_t *a, unsigned char *buf, apr_size_t *plen,
-                  mcp_verdict_e *pv, mcp_claims_t **pclaims,
-                  const char **pdesc)
+/* The sealed entry in buf, fetched from the shared cache, as a verdict,
+ * if it is still current: an entry past its `until` is no verdict,
+ * whatever a cache that counts in whole seconds still holds. Its data
+ * (*plen bytes of buf) is then kept in the memo. */
+static int shared_hit(ask_t *a, unsigned char *buf, apr_size_t *plen,
+                      mcp_verdict_e *pv, mcp_claims_t **pclaims,
+                      const char **pdesc)
 {
     apr_time_t now = apr_time_now(), until;
 
-    *plen = MCP_CACHE_MAX_ENTRY;
-    if (mcp_memo_get(mcp_memo(), a->id, now, buf, plen)
-        && from_bytes(a, buf, *plen, pv, pclaims, pdesc, now, NULL)) {
-        mcp_count(MCP_COUNT_LOCAL_HITS);
-        return 1;
-    }
-    if (!fetch(a, buf, plen)
-        || !from_bytes(a, buf, *plen, pv, pclaims, pdesc, now, &until)
+    if (!from_bytes(a, buf, plen, SEALED, pv, pclaims, pdesc, now, &until)
         || now >= until) {
         return 0;
     }
     mcp_memo_put(mcp_memo(), a->id, buf, *plen, until, now);
     return 1;
+}
+
+/* The stored verdict on this token, from the memo, else from the shared
+ * cache; its data into buf (MCP_CACHE_MAX_ENTRY bytes). */
+static int lookup(ask_t *a, unsigned char *buf, apr_size_t *plen,
+                  mcp_verdict_e *pv, mcp_claims_t **pclaims,
+                  const char **pdesc)
+{
+    apr_time_t now = apr_time_now();
+
+    *plen = MCP_CACHE_MAX_ENTRY;
+    if (mcp_memo_get(mcp_memo(), a->id, now, buf, plen)
+        && from_bytes(a, buf, plen, VERIFIED, pv, pclaims, pdesc, now,
+                      NULL)) {
+        mcp_count(MCP_COUNT_LOCAL_HITS);
+        return 1;
+    }
+    return fetch(a, buf, plen) && shared_hit(a, buf, plen, pv, pclaims,
+                                             pdesc);
 }
 
 /* A local JWT verdict: parse, keys, signature, then the claims. */
@@ -145,8 +170,8 @@ static mcp_verdict_e validate_introspect(ask_t *a, const char *url,
 }
 
 /* Validate here, by the method the configuration and the token's shape
- * call for. On success *pbuf holds the encoded entry (NULL when it cannot
- * be encoded), stored in the cache for its TTL. */
+ * call for. The entry is stored in the cache for its TTL; *pbuf holds its
+ * data (NULL when it cannot be encoded). */
 static mcp_verdict_e validate(ask_t *a, mcp_claims_t **pclaims,
                               const char **pdesc, unsigned char **pbuf,
                               apr_size_t *plen)
@@ -199,8 +224,12 @@ static mcp_verdict_e validate(ask_t *a, mcp_claims_t **pclaims,
         *pbuf = NULL;
         mcp_cache_warn(r, "encoding a verdict (entry too large)");
     }
-    else if (mcp_socache_set(r, a->id, *pbuf, *plen, ttl) == APR_SUCCESS) {
-        mcp_memo_put(mcp_memo(), a->id, *pbuf, *plen, e.until, now);
+    else {
+        if (mcp_socache_set(r, a->id, *pbuf, *plen, ttl) == APR_SUCCESS) {
+            mcp_memo_put(mcp_memo(), a->id, *pbuf,
+                         *plen - MCP_CACHE_TAG_LEN, e.until, now);
+        }
+        *plen -= MCP_CACHE_TAG_LEN;
     }
     return e.verdict;
 }
@@ -242,7 +271,6 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
                                + apr_time_from_msec(500);
     unsigned char mark[MCP_CACHE_ID_LEN], stored[MCP_CACHE_MAX_ENTRY], *buf;
     const unsigned char *res;
-    apr_time_t now, until;
     apr_size_t len;
     mcp_verdict_e v;
     int marked = 0;
@@ -263,7 +291,7 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
         mcp_count(MCP_COUNT_WAITS);
         apr_table_setn(r->notes, "mcp-auth-cache", "wait");
         /* an empty result: the leader's verdict could not be encoded */
-        if (len && from_bytes(&a, res, len, &v, pclaims, pdesc,
+        if (len && from_bytes(&a, res, &len, VERIFIED, &v, pclaims, pdesc,
                               apr_time_now(), NULL)) {
             return v;
         }
@@ -298,9 +326,7 @@ mcp_verdict_e mcp_verdict(request_rec *r, const mcp_dir_conf_t *dc,
             /* the other process's verdict, if it came in time and is
              * still current; else this process validates after all */
             if (wait_for_other(&a, mark, wait, stored, &len)
-                && from_bytes(&a, stored, len, &v, pclaims, pdesc,
-                              now = apr_time_now(), &until)
-                && now < until) {
+                && shared_hit(&a, stored, &len, &v, pclaims, pdesc)) {
                 apr_table_setn(r->notes, "mcp-auth-cache", "wait");
                 mcp_flight_land(mcp_flight(), a.id, stored, len);
                 return v;

@@ -224,6 +224,49 @@ static void cache_entry_rejects_other_secret_other_id_and_tampering(void)
                     APR_SUCCESS);
 }
 
+/* What the memo keeps: the data before the tag, parsed without an HMAC,
+ * every field still checked. */
+static void cache_entry_data_parses_without_its_tag(void)
+{
+    apr_pool_t *p = mcp_test_pool();
+    unsigned char id[MCP_CACHE_ID_LEN], *buf, *copy;
+    apr_size_t len, dlen;
+    mcp_cache_entry_t *in = entry(p, MCP_OK, MCP_REASON_NONE, NOW + SEC(100));
+    mcp_cache_entry_t *out;
+    const char *err = NULL;
+
+    in->until = NOW + SEC(60);
+    mcp_cache_id(id, conf(p, "https://mcp.example.com/mcp"), "tok");
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_encode(&buf, &len, p, in, id, SECRET),
+                          APR_SUCCESS);
+    CU_ASSERT_FATAL(len > MCP_CACHE_TAG_LEN);
+    dlen = len - MCP_CACHE_TAG_LEN;
+    CU_ASSERT_EQUAL_FATAL(mcp_cache_parse(&out, p, buf, dlen, &err),
+                          APR_SUCCESS);
+    MCP_ASSERT_INT(out->verdict, MCP_OK, "verdict");
+    MCP_ASSERT_STR(out->claims->sub, "alice", "sub");
+    CU_ASSERT_EQUAL(out->until, NOW + SEC(60));
+    CU_ASSERT_EQUAL(out->claims->exp, NOW + SEC(100));
+
+    /* the sealed bytes are not data: the tag is trailing garbage */
+    CU_ASSERT_NOT_EQUAL(mcp_cache_parse(&out, p, buf, len, &err),
+                        APR_SUCCESS);
+    MCP_ASSERT_STR(err, "malformed entry", "tag is not data");
+    /* truncated data, another version, an unknown verdict */
+    CU_ASSERT_NOT_EQUAL(mcp_cache_parse(&out, p, buf, dlen - 1, &err),
+                        APR_SUCCESS);
+    copy = apr_pmemdup(p, buf, dlen);
+    copy[1] ^= 0x01;
+    CU_ASSERT_NOT_EQUAL(mcp_cache_parse(&out, p, copy, dlen, &err),
+                        APR_SUCCESS);
+    MCP_ASSERT_STR(err, "unknown entry version", "version");
+    copy = apr_pmemdup(p, buf, dlen);
+    copy[2] = 0x7f;
+    CU_ASSERT_NOT_EQUAL(mcp_cache_parse(&out, p, copy, dlen, &err),
+                        APR_SUCCESS);
+    CU_ASSERT_NOT_EQUAL(mcp_cache_parse(&out, p, buf, 0, &err), APR_SUCCESS);
+}
+
 /* A token refused before its claims were read has none: its verdict is
  * still stored (negative caching). */
 /* Found by fuzzing (tests/fuzz/crashes/cache-entry-*-exp-overflow.bin):
@@ -388,6 +431,7 @@ void mcp_test_add_cache_suite(void)
     MCP_TEST(s, cache_flight_id_differs_from_verdict_id);
     MCP_TEST(s, cache_hmac_and_digest_match_known_vectors);
     MCP_TEST(s, cache_entry_round_trips);
+    MCP_TEST(s, cache_entry_data_parses_without_its_tag);
     MCP_TEST(s, cache_entry_with_out_of_range_times_is_refused);
     MCP_TEST(s, cache_entry_rejects_other_secret_other_id_and_tampering);
     MCP_TEST(s, cache_entry_without_claims_encodes);
