@@ -80,9 +80,9 @@ apr_status_t mcp_cache_decode(mcp_cache_entry_t **pe, apr_pool_t *p,
                               const unsigned char *secret,
                               const char **perr);
 
-/* Decode the data of an entry whose tag was already checked (the first
- * len - MCP_CACHE_TAG_LEN bytes of what mcp_cache_decode accepted, as
- * mcp_memo keeps them): every field is still checked, the tag is not. */
+/* Decode the data of an entry that needs no tag: what mcp_cache_unseal
+ * returned, or what this process encoded itself (mcp_memo and mcp_flight
+ * hold such data). Every field is still checked. */
 apr_status_t mcp_cache_parse(mcp_cache_entry_t **pe, apr_pool_t *p,
                              const unsigned char *data, apr_size_t len,
                              const char **perr);

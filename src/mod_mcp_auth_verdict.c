@@ -27,7 +27,8 @@ typedef struct {
 
 /* Entry bytes -> verdict at now. Between processes an entry travels
  * SEALED (data and tag); within one (mcp_memo, mcp_flight) as its data
- * alone, VERIFIED once, so that a memo hit costs no HMAC. Of sealed bytes
+ * alone, VERIFIED: its tag checked when it was read from the shared
+ * cache, or encoded here. So a memo hit costs no HMAC. Of sealed bytes
  * *plen becomes the length of their data, the first bytes of buf. 0 when
  * the bytes are unusable; *puntil (if asked) is when the caches drop the
  * entry. */
