@@ -226,11 +226,12 @@ static mcp_verdict_e validate(ask_t *a, mcp_claims_t **pclaims,
         mcp_cache_warn(r, "encoding a verdict (entry too large)");
     }
     else {
-        if (mcp_socache_set(r, a->id, *pbuf, *plen, ttl) == APR_SUCCESS) {
-            mcp_memo_put(mcp_memo(), a->id, *pbuf,
-                         *plen - MCP_CACHE_TAG_LEN, e.until, now);
+        apr_size_t sealed = *plen;
+
+        *plen -= MCP_CACHE_TAG_LEN;          /* the data, kept in-process */
+        if (mcp_socache_set(r, a->id, *pbuf, sealed, ttl) == APR_SUCCESS) {
+            mcp_memo_put(mcp_memo(), a->id, *pbuf, *plen, e.until, now);
         }
-        *plen -= MCP_CACHE_TAG_LEN;
     }
     return e.verdict;
 }
