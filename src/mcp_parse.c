@@ -104,6 +104,30 @@ const char *mcp_parse_flag(apr_pool_t *p, const char *arg, int *out)
     return NULL;
 }
 
+/* The host as RFC 3986 3.2.2 writes it: an IP literal in brackets (APR
+ * hands it over without them) or a reg-name / IPv4 address, and nothing
+ * in the authority that apr_uri_parse would pass over (it takes
+ * "[[a]1" for the host "[a]" and drops the rest), so that the URL means
+ * one thing to every reader and its canonical form is a fixed point. */
+static int host_ok(apr_pool_t *p, const apr_uri_t *u)
+{
+#define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    const char *h = u->hostname;
+    int literal = strchr(h, ':') != NULL;   /* IPv6, maybe with a zone */
+
+    if (h[strspn(h, literal ? ALNUM ":.-_~%" : ALNUM "-._~%!$&'()*+,;=")]) {
+        return 0;
+    }
+#undef ALNUM
+    /* user info is refused before: the authority is host[:port] */
+    return u->hostinfo
+           && !strcasecmp(u->hostinfo,
+                          apr_pstrcat(p, literal ? "[" : "", h,
+                                      literal ? "]" : "",
+                                      u->port_str ? ":" : "", u->port_str,
+                                      NULL));
+}
+
 const char *mcp_parse_url(apr_pool_t *p, const char *arg)
 {
     apr_uri_t u;
@@ -117,6 +141,9 @@ const char *mcp_parse_url(apr_pool_t *p, const char *arg)
     if (u.user || u.password) {
         return apr_psprintf(p, "\"%s\": user info is not allowed in the URL",
                             arg);
+    }
+    if (!host_ok(p, &u)) {
+        return apr_psprintf(p, "\"%s\" has an invalid host", arg);
     }
     if (u.port_str && *u.port_str
         && (strspn(u.port_str, "0123456789") != strlen(u.port_str)
